@@ -1,0 +1,60 @@
+package airemu.boards;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A LuatOS module as the emulator presents it: the identity a script can read ({@code rtos.bsp()},
+ * the boot banner), memory figures, the network adapters in registration order and the firmware
+ * conventions (adapter numbering era, reboot delay). Built-in profiles live in
+ * {@code airemu/boards/*.yaml}; a user profile file has the same shape.
+ *
+ * @param id the name used on the command line ({@code air780epm})
+ * @param model the module's name in the banner ({@code Air780EPM})
+ * @param chip the SoC ({@code EC718PM})
+ * @param bsp what {@code rtos.bsp()} returns
+ * @param firmware versions and build stamp of the emulated firmware
+ * @param memory heap totals the firmware reports
+ * @param adapters network adapters in the order the firmware registers them
+ * @param defaultAdapter the adapter the firmware sets as default, or empty for "last registered"
+ * @param era how adapter constants are numbered
+ * @param rebootDelayMillis how long after a VM exit the module reboots
+ * @param uniqueIdBytes length of {@code mcu.unique_id()}
+ */
+public record BoardProfile(
+    String id,
+    String model,
+    String chip,
+    String bsp,
+    Firmware firmware,
+    Memory memory,
+    List<AdapterSpec> adapters,
+    Optional<String> defaultAdapter,
+    ConstantsEra era,
+    long rebootDelayMillis,
+    int uniqueIdBytes,
+    String source) {
+
+  public BoardProfile {
+    adapters = List.copyOf(adapters);
+  }
+
+  /**
+   * The firmware build a board runs: banner name, LUAT_VERSION ("base"), BSP version
+   * ({@code rtos.version()}), VM width and the ROM build stamp ({@code "Jul  7 2026 10:12:30"}).
+   */
+  public record Firmware(String bannerModel, String base, String bspVersion, String vm, String build) {
+    /** The date part of the build stamp, as {@code rtos.buildDate()} returns it. */
+    public String buildDate() {
+      int lastSpace = build.lastIndexOf(' ');
+      return lastSpace > 0 ? build.substring(0, lastSpace) : build;
+    }
+  }
+
+  /** Heap totals in bytes; {@code sysUsed} is the system heap in use after boot. PSRAM 0 = none. */
+  public record Memory(long lua, long sys, long sysUsed, long psram) {}
+
+  public Optional<AdapterSpec> adapter(String name) {
+    return adapters.stream().filter(a -> a.name().equals(name)).findFirst();
+  }
+}

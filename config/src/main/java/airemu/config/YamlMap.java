@@ -1,0 +1,176 @@
+package airemu.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * A YAML mapping that remembers where each value came from, so that every validation error names
+ * the file, line and column. Reading a key marks it used; {@link #requireOnly} rejects unknown keys
+ * with the list of allowed ones.
+ */
+public final class YamlMap {
+
+  /** Parses {@code text} (the content of {@code file}) whose top level must be a mapping. */
+  public static YamlMap parse(String file, String text) throws ConfigException {
+    Optional<Node> root;
+    try {
+      root = new Compose(LoadSettings.builder().setLabel(file).build()).composeString(text);
+    } catch (MarkedYamlEngineException e) {
+      Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
+      String what = e.getProblem() == null ? "invalid YAML" : e.getProblem();
+      if (m == null) throw new ConfigException(file + ": " + what);
+      throw ConfigException.at(file, m.getLine() + 1, m.getColumn() + 1, "invalid YAML: " + what);
+    } catch (YamlEngineException e) {
+      throw new ConfigException(file + ": invalid YAML: " + e.getMessage());
+    }
+    if (root.isEmpty()) throw new ConfigException(file + ": the file is empty");
+    return of(file, root.get(), "the file");
+  }
+
+  private static YamlMap of(String file, Node node, String what) throws ConfigException {
+    if (!(node instanceof MappingNode mapping)) {
+      throw error(file, node, what + " must be a mapping of 'key: value' lines");
+    }
+    YamlMap map = new YamlMap(file, node);
+    for (NodeTuple t : mapping.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode key)) throw error(file, t.getKeyNode(), "keys must be plain words");
+      if (map.entries.put(key.getValue(), t) != null) {
+        throw error(file, key, "duplicate key '" + key.getValue() + "'");
+      }
+    }
+    return map;
+  }
+
+  private YamlMap(String file, Node node) {
+    this.file = file;
+    this.node = node;
+  }
+
+  public String file() {
+    return file;
+  }
+
+  /** Rejects keys that are not in {@code allowed}. */
+  public void requireOnly(String... allowed) throws ConfigException {
+    List<String> ok = Arrays.asList(allowed);
+    for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+      if (!ok.contains(e.getKey())) {
+        throw error(file, e.getValue().getKeyNode(), "unknown key '" + e.getKey() + "'; allowed: " + String.join(", ", allowed));
+      }
+    }
+  }
+
+  public boolean has(String key) {
+    return entries.containsKey(key);
+  }
+
+  public String string(String key) throws ConfigException {
+    return optString(key).orElseThrow(() -> missing(key));
+  }
+
+  public Optional<String> optString(String key) throws ConfigException {
+    NodeTuple t = entries.get(key);
+    if (t == null) return Optional.empty();
+    if (!(t.getValueNode() instanceof ScalarNode s)) throw error(file, t.getValueNode(), "'" + key + "' must be a single value");
+    return Optional.of(s.getValue());
+  }
+
+  public long integer(String key, long def, long min, long max) throws ConfigException {
+    Optional<String> v = optString(key);
+    if (v.isEmpty()) return def;
+    long n;
+    try {
+      n = Long.parseLong(v.get().trim());
+    } catch (NumberFormatException e) {
+      throw error(file, valueNode(key), "'" + key + "' must be a whole number, not '" + v.get() + "'");
+    }
+    if (n < min || n > max) throw error(file, valueNode(key), "'" + key + "' must be between " + min + " and " + max);
+    return n;
+  }
+
+  public boolean bool(String key, boolean def) throws ConfigException {
+    Optional<String> v = optString(key);
+    if (v.isEmpty()) return def;
+    return switch (v.get()) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw error(file, valueNode(key), "'" + key + "' must be true or false, not '" + v.get() + "'");
+    };
+  }
+
+  public long durationMillis(String key, long def) throws ConfigException {
+    Optional<String> v = optString(key);
+    if (v.isEmpty()) return def;
+    try {
+      return Durations.parseMillis(v.get());
+    } catch (ConfigException e) {
+      throw error(file, valueNode(key), "'" + key + "': " + e.getMessage());
+    }
+  }
+
+  /** A value that must be one of {@code choices}. */
+  public String choice(String key, String def, List<String> choices) throws ConfigException {
+    Optional<String> v = optString(key);
+    if (v.isEmpty()) {
+      if (def == null) throw missing(key);
+      return def;
+    }
+    if (!choices.contains(v.get())) {
+      throw error(file, valueNode(key), "'" + key + "' is '" + v.get() + "'; allowed: " + String.join(", ", choices));
+    }
+    return v.get();
+  }
+
+  public YamlMap map(String key) throws ConfigException {
+    NodeTuple t = entries.get(key);
+    if (t == null) throw missing(key);
+    return of(file, t.getValueNode(), "'" + key + "'");
+  }
+
+  public List<YamlMap> listOfMaps(String key) throws ConfigException {
+    NodeTuple t = entries.get(key);
+    if (t == null) throw missing(key);
+    if (!(t.getValueNode() instanceof SequenceNode seq)) throw error(file, t.getValueNode(), "'" + key + "' must be a list ('- ' items)");
+    List<YamlMap> items = new ArrayList<>();
+    for (Node n : seq.getValue()) items.add(of(file, n, "each item of '" + key + "'"));
+    return items;
+  }
+
+  /** An error about the value of {@code key} (or about this mapping when the key is absent). */
+  public ConfigException errorAt(String key, String message) {
+    NodeTuple t = entries.get(key);
+    return error(file, t == null ? node : t.getValueNode(), message);
+  }
+
+  private Node valueNode(String key) {
+    return entries.get(key).getValueNode();
+  }
+
+  private ConfigException missing(String key) {
+    return error(file, node, "missing key '" + key + "'");
+  }
+
+  private static ConfigException error(String file, Node at, String message) {
+    Optional<Mark> m = at.getStartMark();
+    if (m.isEmpty()) return new ConfigException(file + ": " + message);
+    return ConfigException.at(file, m.get().getLine() + 1, m.get().getColumn() + 1, message);
+  }
+
+  private final String file;
+  private final Node node;
+  private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+}

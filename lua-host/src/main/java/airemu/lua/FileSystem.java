@@ -1,0 +1,66 @@
+package airemu.lua;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The module's file system: {@code /luadb/} is the project (read-only) and everything else is the
+ * device's own storage, a host folder that survives reboots of the device. Paths never leave those
+ * two places; a path that would is "not found".
+ */
+final class FileSystem {
+  static final String LUADB = "/luadb/";
+  static final int ENOENT = 2, EACCES = 13, EROFS = 30;
+
+  FileSystem(Project project, Path storage) {
+    this.project = project;
+    this.storage = storage.toAbsolutePath().normalize();
+  }
+
+  /** A resolved path: the host file, or why it cannot be used (an errno). */
+  record Resolved(Path host, int errno) {
+    boolean ok() {
+      return host != null;
+    }
+  }
+
+  Resolved resolve(String path, boolean forWrite) {
+    if (path.startsWith(LUADB)) {
+      if (forWrite) return new Resolved(null, EROFS);
+      Optional<Path> p = project.file(path.substring(LUADB.length()));
+      return p.map(h -> new Resolved(h, 0)).orElse(new Resolved(null, ENOENT));
+    }
+    String rel = path.startsWith("/") ? path.substring(1) : path;
+    Path host = storage.resolve(rel).normalize();
+    if (!host.startsWith(storage)) return new Resolved(null, ENOENT);
+    return new Resolved(host, 0);
+  }
+
+  /** The content of a Lua source file, or null when there is none. */
+  byte[] read(String path) {
+    Resolved r = resolve(path, false);
+    if (!r.ok() || !Files.isRegularFile(r.host())) return null;
+    try {
+      return Files.readAllBytes(r.host());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  boolean isLuadb(String path) {
+    return path.startsWith(LUADB);
+  }
+
+  Project project() {
+    return project;
+  }
+
+  Path storage() {
+    return storage;
+  }
+
+  private final Project project;
+  private final Path storage;
+}

@@ -1,0 +1,23 @@
+package airemu.lua;
+
+import java.util.List;
+import party.iroiro.luajava.Lua;
+
+/**
+ * The firmware libraries of one VM, in one place. Each becomes a global and a loaded module, as
+ * the firmware's built-in libraries are ({@code require "json"} returns the global table).
+ */
+final class Libraries {
+  /** Globals the prelude registers in {@code package.loaded}. */
+  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io");
+
+  private Libraries() {}
+
+  static void install(LuaFirmware fw, Lua L) {
+    RtosLib.install(fw, L);
+    OsLib.install(fw, L);
+    McuLib.install(fw, L);
+    JsonLib.install(fw, L);
+    StringLib.install(fw, L);
+  }
+}

@@ -1,0 +1,412 @@
+package airemu.lua;
+
+import airemu.boards.BoardProfile;
+import airemu.core.Device;
+import airemu.core.DeviceTimers;
+import airemu.core.Firmware;
+import airemu.core.Message;
+import airemu.core.Step;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.LuaException;
+
+/**
+ * The LuatOS firmware for one boot of a device: a Lua VM prepared as the module's (5.3 behaviour,
+ * LuatOS libraries, {@code sys} auto-loaded), running the project's {@code main.lua} in a host coroutine.
+ *
+ * <p>When the script waits in {@code rtos.receive} the host coroutine yields and the step ends with
+ * a {@link Step#waitUntil deadline}; mail on the device's bus resumes it. A script error, a watchdog
+ * reset, {@code os.exit} or {@code rtos.reboot} ends the VM with the module's log lines.
+ *
+ * <pre>{@code
+ * Device device = scheduler.newDevice(options, d -> new LuaFirmware(d, board, fs), listener);
+ * }</pre>
+ */
+public final class LuaFirmware implements Firmware {
+  /** How many messages one step hands to the script before letting other devices run. */
+  private static final int MESSAGES_PER_STEP = 256;
+  private static final long MSG_TIMER = 1;
+
+  /**
+   * @param storage the device's writable file system (a host folder kept across reboots)
+   */
+  public LuaFirmware(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
+    this.device = device;
+    this.board = board;
+    this.fs = new FileSystem(project, storage);
+  }
+
+  @Override
+  public Step boot() {
+    vm = new Vm();
+    Lua L = vm.main();
+    for (String lib : List.of("base", "string", "table", "math", "coroutine", "utf8", "debug", "io")) L.openLibrary(lib);
+    banner();
+    installHost(L);
+    installLibraries(L);
+    runPrelude(L);
+    memoryLines();
+    autoloadSys(L);
+    return startMain(L);
+  }
+
+  @Override
+  public Step resume() {
+    delivered = 0;
+    return runHost(0);
+  }
+
+  @Override
+  public void close() {
+    if (vm != null) {
+      vm.close();
+      vm = null;
+    }
+  }
+
+  // --- what bindings use -------------------------------------------------------------------------
+
+  Vm vm() {
+    return vm;
+  }
+
+  Device device() {
+    return device;
+  }
+
+  BoardProfile board() {
+    return board;
+  }
+
+  FileSystem fs() {
+    return fs;
+  }
+
+  /** The device's wall clock as scripts read it ({@code os.time}), in epoch milliseconds. */
+  long wallMillis() {
+    return device.clock().currentTimeMillis() + wallOffsetMillis;
+  }
+
+  /** The timezone {@code os.date} applies, in quarter hours (the module's default is +8 h). */
+  int timezoneQuarters() {
+    return timezoneQuarters;
+  }
+
+  /** A firmware (C-side) log line, {@code I/main text}, subject to {@code log.setLevel}. */
+  void clog(char level, String tag, String text) {
+    int n = switch (level) {
+      case 'D' -> 1;
+      case 'I' -> 2;
+      case 'W' -> 3;
+      default -> 4;
+    };
+    if (logLevel > n) return;
+    device.log((level + "/" + tag + " " + text + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  // --- boot ---------------------------------------------------------------------------------------
+
+  private void banner() {
+    BoardProfile.Firmware f = board.firmware();
+    clog('I', "main", "LuatOS@" + f.bannerModel() + " base " + f.base() + " bsp " + f.bspVersion() + " " + f.vm());
+    clog('I', "main", "ROM Build: " + f.build());
+  }
+
+  private void memoryLines() {
+    long used = luaMemory();
+    BoardProfile.Memory m = board.memory();
+    clog('D', "main", "loadlibs luavm " + m.lua() + " " + used + " " + used);
+    clog('D', "main", "loadlibs sys   " + m.sys() + " " + m.sysUsed() + " " + m.sysUsed());
+    if (m.psram() > 0) clog('D', "main", "loadlibs psram " + m.psram() + " " + m.sysUsed() + " " + m.sysUsed());
+  }
+
+  /** The host functions the prelude wires into the VM (table H). */
+  private void installHost(Lua L) {
+    L.newTable();
+    vm.setFunction(L, -1, "watchdog_expired", l -> {
+      l.push(device.watchdog().expired());
+      return 1;
+    });
+    vm.setFunction(L, -1, "abort", this::abort);
+    vm.setFunction(L, -1, "format_number", l -> {
+      l.push(Printf.luaNumber(l.toNumber(1)));
+      return 1;
+    });
+    vm.setFunction(L, -1, "write_line", l -> {
+      byte[] text = vm.toBytes(l, 1);
+      byte[] line = java.util.Arrays.copyOf(text, text.length + 1);
+      line[text.length] = '\n';
+      device.log(line);
+      return 0;
+    });
+    vm.setFunction(L, -1, "format", l -> StringLib.format(vm, l));
+    vm.setFunction(L, -1, "read_source", l -> {
+      byte[] src = fs.read(Args.checkString(vm, l, 1, "read_source"));
+      if (src == null) {
+        l.pushNil();
+        l.push(FileSystem.ENOENT);
+        return 2;
+      }
+      vm.pushBytes(l, src);
+      return 1;
+    });
+    vm.setFunction(L, -1, "builtin", l -> {
+      byte[] src = builtinSource(Args.checkString(vm, l, 1, "builtin"));
+      if (src == null) return 0;
+      vm.pushBytes(l, src);
+      return 1;
+    });
+    vm.setFunction(L, -1, "take", this::take);
+    vm.setFunction(L, -1, "set_log_level", l -> {
+      logLevel = (int) l.toInteger(1);
+      return 0;
+    });
+    vm.setFunction(L, -1, "host_path", l -> {
+      FileSystem.Resolved r = fs.resolve(Args.checkString(vm, l, 1, "open"), l.toBoolean(2));
+      if (!r.ok()) {
+        l.pushNil();
+        l.push(r.errno());
+        return 2;
+      }
+      vm.pushString(l, r.host().toString());
+      return 1;
+    });
+    L.newTable();
+    IoLib.install(this, L);
+    L.setField(-2, "io_extensions");
+    L.newTable();
+    for (int i = 0; i < Libraries.NAMES.size(); i++) {
+      L.push(Libraries.NAMES.get(i));
+      L.rawSetI(-2, i + 1);
+    }
+    L.setField(-2, "libraries");
+    hostTable = L.ref();
+  }
+
+  private void installLibraries(Lua L) {
+    Libraries.install(this, L);
+  }
+
+  private void runPrelude(Lua L) {
+    vm.load(L, resource("prelude.lua"), "=[C]");
+    L.refGet(hostTable);
+    callMain(L, 1, 1, "prelude");
+    prelude = L.ref();
+  }
+
+  private void autoloadSys(Lua L) {
+    // the firmware requires sys and sysplus into globals before main.lua (luat_main.c)
+    vm.load(L, "_G.sys = require('sys') _G.sysplus = require('sysplus')".getBytes(StandardCharsets.UTF_8), "=[C]");
+    callMain(L, 0, 0, "sys autoload");
+  }
+
+  private Step startMain(Lua L) {
+    byte[] source = null;
+    String chunk = null;
+    for (String path : List.of("/main.lua", "/luadb/main.lua")) {
+      source = fs.read(path);
+      if (source != null) {
+        chunk = path.startsWith(FileSystem.LUADB) ? "@" + fs.project().entry() : "@" + path;
+        break;
+      }
+    }
+    if (source == null) return vmError("module 'main' not found");
+    try {
+      vm.load(L, source, chunk);
+    } catch (LuaError e) {
+      return vmError(e.getMessage());
+    }
+    host = L.newThread();
+    hostPointer = host.getPointer();
+    hostRef = L.ref(); // keeps the host coroutine alive
+    L.refGet(prelude);
+    L.getField(-1, "host");
+    L.refGet(hostRef);
+    callMain(L, 1, 0, "host setup");
+    L.pop(1);
+    L.xMove(host, 1); // main.lua's function becomes the host coroutine's body
+    delivered = 0;
+    return runHost(0);
+  }
+
+  /** Resumes the host coroutine and turns how it stopped into a step. */
+  private Step runHost(int nargs) {
+    try {
+      boolean yielded = host.resume(nargs);
+      host.setTop(0);
+      if (!yielded) return vmExit(null);
+    } catch (LuaException e) {
+      if (abortKind != null) return aborted();
+      return vmError(errorText(host));
+    }
+    if (abortKind != null) return aborted();
+    if (yieldTurn) {
+      yieldTurn = false;
+      return Step.yieldTurn();
+    }
+    return receiveDeadline == Long.MAX_VALUE ? Step.waitForMail() : Step.waitUntil(receiveDeadline);
+  }
+
+  // --- rtos.receive -------------------------------------------------------------------------------
+
+  /**
+   * take(timeout, first): the next message for rtos.receive. Returns 0 (none yet: yield), 3 (let
+   * other devices run), 1 + values to return, or 2 + a function and its arguments to call.
+   */
+  private int take(Lua L) {
+    boolean first = L.toBoolean(2);
+    long now = device.clock().nanoTime();
+    if (first) {
+      long timeout = Args.checkInteger(L, 1, "receive");
+      // the firmware holds the timeout unsigned: -1 (rtos.INF_TIMEOUT) and any negative wait forever
+      receiveDeadline = timeout < 0 ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(timeout);
+    }
+    boolean inHost = L.getPointer() == hostPointer;
+    if (inHost && delivered >= MESSAGES_PER_STEP) {
+      yieldTurn = true;
+      L.push(3);
+      return 1;
+    }
+    Message m = device.poll();
+    if (m == null) {
+      if (receiveDeadline != Long.MAX_VALUE && now - receiveDeadline >= 0) return timedOut(L);
+      if (inHost) {
+        L.push(0);
+        return 1;
+      }
+      m = device.awaitMail(receiveDeadline); // called outside the main loop: the VM blocks, as on the module
+      if (m == null) return timedOut(L);
+    }
+    delivered++;
+    return deliver(L, m);
+  }
+
+  private int timedOut(Lua L) {
+    L.push(1);
+    L.push(-1);
+    return 2;
+  }
+
+  private int deliver(Lua L, Message m) {
+    if (m instanceof DeviceTimers.Expired e) {
+      long remaining = device.timers().claim(e);
+      L.push(1);
+      if (remaining == DeviceTimers.STALE) return 1; // stopped meanwhile: receive returns nothing
+      L.push(MSG_TIMER);
+      L.push(e.id());
+      L.push(remaining);
+      return 4;
+    }
+    if (m instanceof LuaMessage lm) return lm.deliver(this, L);
+    L.push(1);
+    return 1;
+  }
+
+  // --- ending the VM ------------------------------------------------------------------------------
+
+  /** H.abort(kind, code): the VM must stop now; returns the error value that unwinds it. */
+  private int abort(Lua L) {
+    if (abortKind == null) {
+      abortKind = L.toString(1);
+      abortCode = L.isNumber(2) ? (int) L.toInteger(2) : 0;
+    }
+    L.push("airemu: VM stopped (" + abortKind + ")");
+    return 1;
+  }
+
+  private Step aborted() {
+    switch (abortKind) {
+      case "exit":
+        return Step.exit(abortCode);
+      case "reboot":
+        return Step.reboot("rtos.reboot()", REBOOT_TIME_MILLIS);
+      default:
+        long ms = device.watchdog().timeoutMillis();
+        clog('E', "wdt", "watchdog reset: the script ran " + ms + " ms without yielding");
+        return Step.vmExit("watchdog: the script ran " + ms + " ms without yielding", REBOOT_TIME_MILLIS, 1);
+    }
+  }
+
+  /** A Lua error reached the top: the module's error lines, then the VM exits. */
+  private Step vmError(String message) {
+    clog('E', "main", "Luat: ");
+    clog('E', "main", message);
+    return vmExit(message);
+  }
+
+  private Step vmExit(String error) {
+    long delay = board.rebootDelayMillis();
+    clog('E', "main", "Lua VM exit!! reboot in " + delay + "ms");
+    return Step.vmExit(error == null ? "main.lua returned" : error, delay, error == null ? 0 : 1);
+  }
+
+  private static String errorText(Lua co) {
+    if (co.getTop() == 0) return "(null)";
+    return switch (co.type(-1)) {
+      case STRING -> co.toString(-1);
+      case NUMBER -> Vm.numberToString(co, -1);
+      default -> "(null)";
+    };
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  private long luaMemory() {
+    Lua L = vm.main();
+    vm.load(L, "return math.floor(collectgarbage('count') * 1024)".getBytes(StandardCharsets.UTF_8), "=[C]");
+    callMain(L, 0, 1, "meminfo");
+    long used = L.toInteger(-1);
+    L.pop(1);
+    return used;
+  }
+
+  /** Calls a function in the main state during boot; a failure here is airemu's own bug. */
+  private void callMain(Lua L, int nargs, int nresults, String what) {
+    try {
+      L.pCall(nargs, nresults);
+    } catch (LuaException e) {
+      throw new IllegalStateException("firmware " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] builtinSource(String name) {
+    return switch (name) {
+      case "sys" -> resource("sys.lua");
+      case "sysplus" -> "return require('sys')".getBytes(StandardCharsets.UTF_8);
+      default -> null;
+    };
+  }
+
+  static byte[] resource(String name) {
+    try (InputStream in = LuaFirmware.class.getResourceAsStream("/airemu/lua/" + name)) {
+      if (in == null) throw new IllegalStateException("missing firmware resource " + name);
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable firmware resource " + name, e);
+    }
+  }
+
+  /** A module takes about this long from a reset to running the script again. */
+  private static final long REBOOT_TIME_MILLIS = 500;
+
+  private final Device device;
+  private final BoardProfile board;
+  private final FileSystem fs;
+
+  private Vm vm;
+  private Lua host; // the coroutine running main.lua
+  private long hostPointer;
+  private int hostRef, hostTable, prelude;
+  private long receiveDeadline = Long.MAX_VALUE; // of the rtos.receive in progress
+  private int delivered; // messages handed over in this step
+  private boolean yieldTurn;
+  private int logLevel = 1; // shared with log.setLevel: C lines obey it too
+  private long wallOffsetMillis; // device wall clock minus host wall clock (moved by network time)
+  private int timezoneQuarters = 32;
+  private String abortKind; // why the VM is being stopped: watchdog, exit, reboot
+  private int abortCode;
+}

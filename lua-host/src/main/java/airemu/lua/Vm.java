@@ -1,0 +1,127 @@
+package airemu.lua;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import party.iroiro.luajava.JFunction;
+import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.lua54.Lua54;
+import party.iroiro.luajava.lua54.Lua54Natives;
+
+/**
+ * One device's Lua state and the few operations every binding needs: Java functions that raise
+ * proper Lua errors, byte-exact strings both ways, and loading chunks.
+ *
+ * <p>Lua errors are never raised from inside a native call made by Java (that would unwind through JVM
+ * frames): a binding throws {@link LuaError}, and the wrapper returns to the Lua side, which raises it.
+ */
+final class Vm implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Vm.class);
+
+  Vm() {
+    this.main = new Lua54();
+    this.natives = (Lua54Natives) main.getLuaNatives();
+  }
+
+  Lua main() {
+    return main;
+  }
+
+  Lua54Natives natives() {
+    return natives;
+  }
+
+  /** Wraps a binding as a Lua function that turns {@link LuaError} into a Lua error. */
+  JFunction function(String name, LuaCall call) {
+    return L -> {
+      try {
+        return call.call(L);
+      } catch (LuaError e) {
+        return raise(L, e);
+      } catch (RuntimeException | StackOverflowError e) {
+        log.error("internal error in {}", name, e);
+        return raise(L, LuaError.bare("airemu: internal error in " + name + ": " + e));
+      }
+    };
+  }
+
+  /** Sets {@code table[name]} (table at {@code index}) to a Java function. */
+  void setFunction(Lua L, int index, String name, LuaCall call) {
+    L.push(function(name, call));
+    L.setField(index < 0 ? index - 1 : index, name);
+  }
+
+  /** Pushes the bytes as a Lua string. */
+  void pushBytes(Lua L, byte[] bytes, int off, int len) {
+    ByteBuffer buf = scratch(len);
+    buf.put(bytes, off, len).flip();
+    natives.luaJ_pushlstring(L.getPointer(), buf, 0, len);
+  }
+
+  void pushBytes(Lua L, byte[] bytes) {
+    pushBytes(L, bytes, 0, bytes.length);
+  }
+
+  /** Pushes text as a UTF-8 Lua string. */
+  void pushString(Lua L, String s) {
+    pushBytes(L, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The bytes of the string at {@code index} (which must be a string). */
+  byte[] toBytes(Lua L, int index) {
+    ByteBuffer b = L.toBuffer(index);
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  /** Loads a chunk in text mode; pushes the function, or throws {@link LuaError} with the syntax error. */
+  void load(Lua L, byte[] source, String chunkName) {
+    ByteBuffer buf = ByteBuffer.allocateDirect(source.length);
+    buf.put(source).flip();
+    int status = natives.luaJ_loadbuffer(L.getPointer(), buf, 0, source.length, chunkName);
+    if (status != 0) {
+      String msg = L.toString(-1);
+      L.pop(1);
+      throw LuaError.bare(msg == null ? "cannot load " + chunkName : msg);
+    }
+  }
+
+  /** A number as the firmware's {@code tostring} writes it. */
+  static String numberToString(Lua L, int index) {
+    return L.isInteger(index) ? Long.toString(L.toInteger(index)) : Printf.luaNumber(L.toNumber(index));
+  }
+
+  @Override
+  public void close() {
+    main.close();
+  }
+
+  private int raise(Lua L, LuaError e) {
+    byte[] msg = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
+    if (e.positioned()) {
+      natives.luaL_where(L.getPointer(), 1);
+      pushBytes(L, msg);
+      L.concat(2);
+    } else {
+      pushBytes(L, msg);
+    }
+    return -1;
+  }
+
+  private ByteBuffer scratch(int len) {
+    if (scratch == null || scratch.capacity() < len) {
+      scratch = ByteBuffer.allocateDirect(Math.max(len, Math.max(256, scratch == null ? 0 : scratch.capacity() * 2)));
+    }
+    scratch.clear();
+    return scratch;
+  }
+
+  /** Registry reference of the stock {@code tostring} ({@code luaL_tolstring}), kept before the prelude replaces it. */
+  int stockToString;
+
+  private final Lua54 main;
+  private final Lua54Natives natives;
+  private ByteBuffer scratch; // reused to hand bytes to Lua; the device thread is the only user
+}

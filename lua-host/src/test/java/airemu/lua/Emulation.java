@@ -1,0 +1,157 @@
+package airemu.lua;
+
+import airemu.boards.BoardProfile;
+import airemu.config.BoardProfiles;
+import airemu.core.Clock;
+import airemu.core.Device;
+import airemu.core.DeviceListener;
+import airemu.core.LogRecord;
+import airemu.core.Scheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Test support: boots a project on a real scheduler and records what the device logs, so a test can
+ * wait for a line (on the event, not on a sleep) and then assert the exact log.
+ *
+ * <pre>{@code
+ * try (Emulation emu = Emulation.run("air780epm", "log.info('main', 'hi') sys.run()")) {
+ *   emu.awaitLine("I/user.main hi");
+ * }
+ * }</pre>
+ */
+final class Emulation implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(20); // generous: a safety net, never a synchronisation
+
+  static Emulation run(String board, String mainLua) {
+    return run(board, Map.of("main.lua", mainLua), Device.CrashPolicy.STOP, 5000);
+  }
+
+  static Emulation run(String board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis) {
+    try {
+      Path dir = Files.createTempDirectory("airemu-test");
+      Path project = Files.createDirectories(dir.resolve("project"));
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path p = project.resolve(f.getKey());
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+      }
+      return new Emulation(BoardProfiles.find(board), Project.open(project), Files.createDirectories(dir.resolve("fs")),
+          onCrash, watchdogMillis);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Emulation(BoardProfile board, Project project, Path storage, Device.CrashPolicy onCrash, long watchdogMillis) {
+    this.scheduler = Scheduler.create(Clock.system(), 2);
+    this.device = scheduler.newDevice(new Device.Options("test-" + board.id(), onCrash, watchdogMillis),
+        d -> new LuaFirmware(d, board, project, storage), new DeviceListener() {
+          @Override
+          public void onLog(Device d, LogRecord r) {
+            synchronized (lines) {
+              lines.add(r.text());
+              lines.notifyAll();
+            }
+          }
+
+          @Override
+          public void onBoot(Device d, int bootCount) {
+            synchronized (lines) {
+              boots = bootCount;
+              lines.notifyAll();
+            }
+          }
+        });
+    device.start();
+  }
+
+  /** Waits until a logged line satisfies {@code p}; returns it. */
+  String awaitLine(Predicate<String> p) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    synchronized (lines) {
+      int seen = 0;
+      while (true) {
+        for (; seen < lines.size(); seen++) if (p.test(lines.get(seen))) return lines.get(seen);
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || device.isStopped() && seen == lines.size()) {
+          throw new AssertionError("no such line; the device logged:\n" + String.join("\n", lines));
+        }
+        try {
+          lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  String awaitLine(String exact) {
+    return awaitLine(exact::equals);
+  }
+
+  /** Waits for the device to stop (os.exit, a crash with the STOP policy); returns the exit code. */
+  int awaitExit() {
+    try {
+      return device.stopped().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("device did not stop; it logged:\n" + String.join("\n", lines()), e);
+    }
+  }
+
+  /** Every line logged so far, boot banner included. */
+  List<String> lines() {
+    synchronized (lines) {
+      return new ArrayList<>(lines);
+    }
+  }
+
+  /** The lines the script produced: everything after the firmware's boot lines. */
+  List<String> scriptLines() {
+    List<String> all = lines();
+    return all.stream().filter(l -> !l.startsWith("I/main LuatOS@") && !l.startsWith("I/main ROM Build")
+        && !l.startsWith("D/main loadlibs")).toList();
+  }
+
+  int boots() {
+    synchronized (lines) {
+      return boots;
+    }
+  }
+
+  Device device() {
+    return device;
+  }
+
+  CompletableFuture<Integer> stopped() {
+    return device.stopped();
+  }
+
+  @Override
+  public void close() {
+    device.stop(0);
+    try {
+      device.stopped().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the scheduler shutdown below interrupts a stuck step
+    }
+    scheduler.close();
+  }
+
+  private final Scheduler scheduler;
+  private final Device device;
+  private final List<String> lines = new ArrayList<>();
+  private int boots;
+}
