@@ -1,6 +1,5 @@
 package airemu.boards;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +59,8 @@ public enum ConstantsEra {
   }
 
   public static Optional<ConstantsEra> byId(String id) {
-    return Arrays.stream(values()).filter(e -> e.id.equals(id)).findFirst();
+    for (ConstantsEra e : values()) if (e.id.equals(id)) return Optional.of(e);
+    return Optional.empty();
   }
 
   private final String id;

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +34,11 @@ public final class BoardProfiles {
   /** The built-in profile ids, in catalogue order. */
   public static List<String> builtInIds() {
     try (InputStream in = resource("index.txt")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
-          .filter(s -> !s.isEmpty()).toList();
+      List<String> ids = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) ids.add(line.trim());
+      }
+      return ids;
     } catch (IOException e) {
       throw new IllegalStateException("built-in board index missing", e);
     }
@@ -96,10 +98,12 @@ public final class BoardProfiles {
     if (!mem.has("lua")) throw mem.errorAt("lua", "missing key 'lua' (the Lua heap size in bytes)");
     if (!mem.has("sys")) throw mem.errorAt("sys", "missing key 'sys' (the system heap size in bytes)");
 
-    List<String> eras = Arrays.stream(ConstantsEra.values()).map(ConstantsEra::id).toList();
+    List<String> eras = new ArrayList<>();
+    for (ConstantsEra e : ConstantsEra.values()) eras.add(e.id());
     ConstantsEra era = ConstantsEra.byId(root.choice("constants", ConstantsEra.CURRENT.id(), eras)).orElseThrow();
 
-    List<String> kinds = Arrays.stream(AdapterSpec.Kind.values()).map(AdapterSpec.Kind::id).toList();
+    List<String> kinds = new ArrayList<>();
+    for (AdapterSpec.Kind k : AdapterSpec.Kind.values()) kinds.add(k.id());
     List<AdapterSpec> adapters = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlMap a : root.listOfMaps("adapters")) {
@@ -111,7 +115,7 @@ public final class BoardProfiles {
       }
       if (!names.add(name)) throw a.errorAt("name", "adapter '" + name + "' is listed twice");
       String kindId = a.choice("kind", null, kinds);
-      AdapterSpec.Kind kind = Arrays.stream(AdapterSpec.Kind.values()).filter(k -> k.id().equals(kindId)).findFirst().orElseThrow();
+      AdapterSpec.Kind kind = AdapterSpec.Kind.values()[kinds.indexOf(kindId)];
       adapters.add(new AdapterSpec(name, kind, (int) a.integer("sockets", 8, 1, 64), a.bool("ipv6", false),
           a.bool("at-boot", true)));
     }

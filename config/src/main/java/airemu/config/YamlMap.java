@@ -79,7 +79,9 @@ public final class YamlMap {
   }
 
   public String string(String key) throws ConfigException {
-    return optString(key).orElseThrow(() -> missing(key));
+    Optional<String> v = optString(key);
+    if (v.isEmpty()) throw missing(key);
+    return v.get();
   }
 
   public Optional<String> optString(String key) throws ConfigException {

@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Device {
-  private static final Logger log = LoggerFactory.getLogger(Device.class);
+  /** Diagnostics only; looked up when needed so that a normal run never starts the logging system. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Device.class);
+  }
 
   /** What happens when the VM dies: stop the run, or reboot after the module's delay as a module does. */
   public enum CrashPolicy { STOP, REBOOT }
@@ -106,7 +109,7 @@ public final class Device {
     try {
       listener.onLog(this, record);
     } catch (RuntimeException e) {
-      log.error("{}: log listener failed", name(), e);
+      log().error("{}: log listener failed", name(), e);
     }
   }
 
@@ -185,13 +188,13 @@ public final class Device {
     try {
       step = stepOnce();
     } catch (Throwable t) {
-      log.error("{}: firmware failed", name(), t);
+      log().error("{}: firmware failed", name(), t);
       step = Step.vmExit("internal error: " + t, 0, 1);
     }
     try {
       if (step != null) handle(step);
     } catch (Throwable t) {
-      log.error("{}: device failed", name(), t);
+      log().error("{}: device failed", name(), t);
       stopNow(1);
     }
     afterStep(step);
@@ -302,7 +305,7 @@ public final class Device {
       try {
         f.close();
       } catch (RuntimeException e) {
-        log.error("{}: firmware close failed", name(), e);
+        log().error("{}: firmware close failed", name(), e);
       }
     }
     mailbox.clear();

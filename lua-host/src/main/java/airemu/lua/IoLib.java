@@ -22,14 +22,13 @@ final class IoLib {
   /** Fills the table on top of the stack. */
   static void install(LuaFirmware fw, Lua L) {
     Vm vm = fw.vm();
-    FileSystem fs = fw.fs();
     vm.setFunction(L, -1, "exists", l -> {
-      FileSystem.Resolved r = fs.resolve(Args.checkString(vm, l, 1, "exists"), false);
+      FileSystem.Resolved r = fw.fs().resolve(Args.checkString(vm, l, 1, "exists"), false);
       l.push(r.ok() && Files.isRegularFile(r.host()));
       return 1;
     });
     vm.setFunction(L, -1, "fileSize", l -> {
-      FileSystem.Resolved r = fs.resolve(Args.checkString(vm, l, 1, "fileSize"), false);
+      FileSystem.Resolved r = fw.fs().resolve(Args.checkString(vm, l, 1, "fileSize"), false);
       long size = 0;
       try {
         if (r.ok() && Files.isRegularFile(r.host())) size = Files.size(r.host());
@@ -44,7 +43,7 @@ final class IoLib {
       Args.optString(vm, l, 2, "readFile", "rb");
       long offset = Args.optInteger(l, 3, "readFile", 0);
       long len = Args.optInteger(l, 4, "readFile", 1L << 30);
-      FileSystem.Resolved r = fs.resolve(path, false);
+      FileSystem.Resolved r = fw.fs().resolve(path, false);
       if (!r.ok() || !Files.isRegularFile(r.host())) return 0;
       try {
         byte[] all = Files.readAllBytes(r.host());
@@ -60,13 +59,13 @@ final class IoLib {
       String path = Args.checkString(vm, l, 1, "writeFile");
       byte[] data = Args.checkBytes(vm, l, 2, "writeFile");
       String mode = Args.optString(vm, l, 3, "writeFile", "wb+");
-      if (fs.isLuadb(path)) { // the module opens an existing luadb file and silently writes nothing
-        FileSystem.Resolved r = fs.resolve(path, false);
+      if (fw.fs().isLuadb(path)) { // the module opens an existing luadb file and silently writes nothing
+        FileSystem.Resolved r = fw.fs().resolve(path, false);
         if (!r.ok()) return 0;
         l.push(true);
         return 1;
       }
-      FileSystem.Resolved r = fs.resolve(path, true);
+      FileSystem.Resolved r = fw.fs().resolve(path, true);
       if (!r.ok() || Files.isDirectory(r.host()) || r.host().getParent() == null || !Files.isDirectory(r.host().getParent())) return 0;
       boolean append = mode.startsWith("a");
       try (OutputStream out = Files.newOutputStream(r.host(), StandardOpenOption.CREATE,
@@ -80,8 +79,8 @@ final class IoLib {
     });
     vm.setFunction(L, -1, "mkdir", l -> {
       String path = Args.checkString(vm, l, 1, "mkdir");
-      if (fs.isLuadb(path)) return okCode(l, true, 0);
-      FileSystem.Resolved r = fs.resolve(path, true);
+      if (fw.fs().isLuadb(path)) return okCode(l, true, 0);
+      FileSystem.Resolved r = fw.fs().resolve(path, true);
       try {
         if (!r.ok() || Files.exists(r.host())) return okCode(l, false, -1);
         Files.createDirectory(r.host());
@@ -92,10 +91,10 @@ final class IoLib {
     });
     vm.setFunction(L, -1, "rmdir", l -> {
       String path = Args.checkString(vm, l, 1, "rmdir");
-      if (fs.isLuadb(path)) return okCode(l, true, 0);
-      FileSystem.Resolved r = fs.resolve(path, true);
+      if (fw.fs().isLuadb(path)) return okCode(l, true, 0);
+      FileSystem.Resolved r = fw.fs().resolve(path, true);
       try {
-        if (!r.ok() || !Files.isDirectory(r.host()) || r.host().equals(fs.storage())) return okCode(l, false, -1);
+        if (!r.ok() || !Files.isDirectory(r.host()) || r.host().equals(fw.fs().storage())) return okCode(l, false, -1);
         Files.delete(r.host());
         return okCode(l, true, 0);
       } catch (DirectoryNotEmptyException e) {

@@ -35,23 +35,67 @@ public final class LuaFirmware implements Firmware {
    * @param storage the device's writable file system (a host folder kept across reboots)
    */
   public LuaFirmware(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
-    this.device = device;
-    this.board = board;
-    this.fs = new FileSystem(project, storage);
+    attach(device, board, project, storage);
+  }
+
+  /**
+   * The firmware for a device's boot; the first one takes over the VM that {@link #warmUp} prepared,
+   * if a command line started one.
+   */
+  public static LuaFirmware forDevice(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
+    java.util.concurrent.CompletableFuture<LuaFirmware> f = prepared;
+    if (f != null) {
+      prepared = null;
+      LuaFirmware fw = f.join();
+      if (fw != null) {
+        fw.attach(device, board, project, storage);
+        return fw;
+      }
+    }
+    return new LuaFirmware(device, board, project, storage);
+  }
+
+  /**
+   * Prepares a VM (natives, libraries, prelude) for the first {@link #forDevice} while a command
+   * line is still parsing its arguments: a device's first boot then only runs the script.
+   */
+  public static void warmUp() {
+    java.util.concurrent.CompletableFuture<LuaFirmware> f = new java.util.concurrent.CompletableFuture<>();
+    prepared = f;
+    LuaFirmware fw = null;
+    try {
+      fw = new LuaFirmware(null, null, null, null);
+      fw.prepareVm();
+    } catch (RuntimeException | Error e) {
+      if (fw != null) fw.close();
+      fw = null; // the boot builds its own VM and reports the problem there
+    }
+    f.complete(fw);
   }
 
   @Override
   public Step boot() {
+    banner(); // the firmware prints it before the VM exists
+    if (vm == null) prepareVm();
+    memoryLines();
+    autoloadSys(vm.main());
+    return startMain(vm.main());
+  }
+
+  private void attach(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
+    this.device = device;
+    this.board = board;
+    this.fs = project == null ? null : new FileSystem(project, storage);
+  }
+
+  /** The VM with the firmware's libraries and the prelude, before any script runs. */
+  private void prepareVm() {
     vm = new Vm();
     Lua L = vm.main();
     for (String lib : List.of("base", "string", "table", "math", "coroutine", "utf8", "debug", "io")) L.openLibrary(lib);
-    banner();
     installHost(L);
     installLibraries(L);
     runPrelude(L);
-    memoryLines();
-    autoloadSys(L);
-    return startMain(L);
   }
 
   @Override
@@ -393,9 +437,12 @@ public final class LuaFirmware implements Firmware {
   /** A module takes about this long from a reset to running the script again. */
   private static final long REBOOT_TIME_MILLIS = 500;
 
-  private final Device device;
-  private final BoardProfile board;
-  private final FileSystem fs;
+  private static volatile java.util.concurrent.CompletableFuture<LuaFirmware> prepared; // see warmUp
+
+  // set once when the firmware is attached to its device, before the boot step reads them
+  private Device device;
+  private BoardProfile board;
+  private FileSystem fs;
 
   private Vm vm;
   private Lua host; // the coroutine running main.lua

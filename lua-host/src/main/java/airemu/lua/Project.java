@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * LuaTools flattens sub-folders; the entry is {@code main.lua}, or the single file a user runs.
  */
 public final class Project {
-  private static final Logger log = LoggerFactory.getLogger(Project.class);
+  /** Diagnostics only; looked up when needed so that a normal run never starts the logging system. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Project.class);
+  }
 
   /** Opens a project folder containing {@code main.lua}, or a single script file. */
   public static Project open(Path path) throws ConfigException {
@@ -32,19 +38,37 @@ public final class Project {
     if (!Files.isDirectory(path)) {
       throw new ConfigException(path + ": no such project folder or script file; give a folder with main.lua or a .lua file");
     }
-    Map<String, Path> files = new LinkedHashMap<>();
-    try (Stream<Path> walk = Files.walk(path)) {
-      List<Path> all = walk.filter(Files::isRegularFile)
-          .filter(p -> !hidden(path.relativize(p)))
-          .sorted(Comparator.comparingInt((Path p) -> p.getNameCount()).thenComparing(Path::toString))
-          .toList();
-      for (Path p : all) {
-        String name = p.getFileName().toString();
-        Path previous = files.putIfAbsent(name, p.toAbsolutePath());
-        if (previous != null) log.warn("{}: {} is shadowed by {} (LuaTools puts all project files in one flat /luadb/)", path, p, previous);
-      }
+    List<Path> all = new ArrayList<>();
+    try {
+      Files.walkFileTree(path, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          return !dir.equals(path) && dir.getFileName().toString().startsWith(".") ? FileVisitResult.SKIP_SUBTREE
+              : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) all.add(file);
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot read the project folder: " + e.getMessage());
+    }
+    // shallowest first, then by path: the file LuaTools would keep when two share a name
+    all.sort(new Comparator<Path>() {
+      @Override
+      public int compare(Path a, Path b) {
+        int byDepth = Integer.compare(a.getNameCount(), b.getNameCount());
+        return byDepth != 0 ? byDepth : a.toString().compareTo(b.toString());
+      }
+    });
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (Path p : all) {
+      String name = p.getFileName().toString();
+      Path previous = files.putIfAbsent(name, p.toAbsolutePath());
+      if (previous != null) log().warn("{}: {} is shadowed by {} (LuaTools puts all project files in one flat /luadb/)", path, p, previous);
     }
     if (!files.containsKey("main.lua")) {
       throw new ConfigException(path + ": the project has no main.lua; a LuatOS project starts from main.lua");
@@ -76,11 +100,6 @@ public final class Project {
 
   public Map<String, Path> files() {
     return java.util.Collections.unmodifiableMap(files);
-  }
-
-  private static boolean hidden(Path relative) {
-    for (Path part : relative) if (part.toString().startsWith(".")) return true;
-    return false;
   }
 
   private final Path root;

@@ -16,7 +16,6 @@ final class RtosLib {
 
   private void installInto(LuaFirmware fw, Lua L) {
     Vm vm = fw.vm();
-    BoardProfile board = fw.board();
     L.newTable();
     L.push(1);
     L.setField(-2, "MSG_TIMER");
@@ -42,7 +41,7 @@ final class RtosLib {
     vm.setFunction(L, -1, "meminfo", l -> {
       String type = l.toString(1);
       long luaUsed = l.toInteger(2);
-      BoardProfile.Memory m = board.memory();
+      BoardProfile.Memory m = fw.board().memory();
       if ("sys".equals(type) || ("psram".equals(type) && m.psram() == 0)) {
         return push3(l, m.sys(), m.sysUsed(), m.sysUsed());
       }
@@ -51,19 +50,19 @@ final class RtosLib {
       return push3(l, m.lua(), luaUsed, maxLuaUsed);
     });
     vm.setFunction(L, -1, "bsp", l -> {
-      l.push(board.bsp());
+      l.push(fw.board().bsp());
       return 1;
     });
     vm.setFunction(L, -1, "version", l -> {
-      l.push(board.firmware().bspVersion());
+      l.push(fw.board().firmware().bspVersion());
       return 1;
     });
     vm.setFunction(L, -1, "buildDate", l -> {
-      l.push(board.firmware().buildDate());
+      l.push(fw.board().firmware().buildDate());
       return 1;
     });
     vm.setFunction(L, -1, "firmware", l -> {
-      l.push("LuatOS-SoC_" + board.firmware().bspVersion() + "_" + board.bsp());
+      l.push("LuatOS-SoC_" + fw.board().firmware().bspVersion() + "_" + fw.board().bsp());
       return 1;
     });
     vm.setFunction(L, -1, "standy", l -> {

@@ -17,7 +17,10 @@ import party.iroiro.luajava.lua54.Lua54Natives;
  * frames): a binding throws {@link LuaError}, and the wrapper returns to the Lua side, which raises it.
  */
 final class Vm implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Vm.class);
+  /** Diagnostics only; looked up when needed so that a normal run never starts the logging system. */
+  private static Logger log() {
+    return LoggerFactory.getLogger(Vm.class);
+  }
 
   Vm() {
     this.main = new Lua54();
@@ -40,7 +43,7 @@ final class Vm implements AutoCloseable {
       } catch (LuaError e) {
         return raise(L, e);
       } catch (RuntimeException | StackOverflowError e) {
-        log.error("internal error in {}", name, e);
+        log().error("internal error in {}", name, e);
         return raise(L, LuaError.bare("airemu: internal error in " + name + ": " + e));
       }
     };

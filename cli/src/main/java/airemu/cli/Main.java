@@ -1,0 +1,91 @@
+package airemu.cli;
+
+import airemu.config.ConfigException;
+import airemu.lua.LuaFirmware;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code airemu} command line. Each subcommand is one small class; this one only lists them and
+ * maps errors to exit codes: a user's mistake is one line on stderr, a stack trace only with --debug.
+ */
+@Command(name = "airemu", mixinStandardHelpOptions = true, version = "airemu 0.1.0",
+    description = {"Runs unmodified LuatOS projects on emulated Air780E-family, Air8000 and Air8101 modules.",
+        "The VM is the 64-bit LuatOS firmware: Lua 5.3 semantics and the firmware's number printing."},
+    subcommands = {RunCommand.class, BoardsCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:", "  airemu run                       run the bundled demo on the default board (Air780EPM)",
+        "  airemu run --board air8101 app/  run the project in app/ (a folder with main.lua) on an Air8101",
+        "  airemu boards                    list the built-in boards"})
+public final class Main {
+
+  public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("run")) {
+      // Booting the VM does not depend on the arguments: load it while they are parsed. A named class,
+      // not a lambda: the JVM's first lambda costs ~30 ms, which the warm-up thread pays instead.
+      Thread warmUp = new Thread(new WarmUp(), "airemu-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+    }
+    System.exit(execute(stdout(), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
+    RunCommand fast = args.length > 0 && args[0].equals("run") ? RunCommand.parseFast(args, out, err) : null;
+    if (fast != null) {
+      try {
+        return fast.call();
+      } catch (ConfigException e) {
+        err.println("airemu: " + e.getMessage());
+        return ExitCode.USAGE;
+      } catch (Exception e) {
+        return internalError(err, e, fast.debug);
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException) {
+        commandLine.getErr().println("airemu: " + e.getMessage());
+        return ExitCode.USAGE;
+      }
+      boolean debug = parseResult.hasMatchedOption("--debug")
+          || parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--debug");
+      return internalError(commandLine.getErr(), e, debug);
+    });
+    cl.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("airemu: " + e.getMessage());
+      e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return ExitCode.USAGE;
+    });
+    return cl.execute(args);
+  }
+
+  private static int internalError(PrintWriter err, Exception e, boolean debug) {
+    err.println("airemu: internal error: " + e);
+    if (debug) e.printStackTrace(err);
+    else err.println("(run again with --debug for the stack trace)");
+    err.flush();
+    return ExitCode.SCRIPT_FAILED;
+  }
+
+  private static final class WarmUp implements Runnable {
+    @Override
+    public void run() {
+      LuaFirmware.warmUp();
+    }
+  }
+
+  private static PrintWriter stdout() {
+    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), false);
+  }
+}

@@ -1,0 +1,233 @@
+package airemu.cli;
+
+import airemu.boards.BoardProfile;
+import airemu.config.BoardProfiles;
+import airemu.config.ConfigException;
+import airemu.config.Durations;
+import airemu.core.Clock;
+import airemu.core.Device;
+import airemu.core.DeviceListener;
+import airemu.core.LogRecord;
+import airemu.core.Scheduler;
+import airemu.lua.LuaFirmware;
+import airemu.lua.Project;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code airemu run}: boots a project on an emulated board and streams the module's log until the
+ * run ends (a timeout, an expected or failing line, {@code os.exit}, or a VM error).
+ */
+@Command(name = "run", description = {"Boots a LuatOS project on an emulated board and prints the module's log.",
+    "With no PATH, runs the bundled demo. Press Ctrl-C to stop a run that has no end condition."},
+    footer = {"", "Exit codes: 0 the run ended as asked, 1 the script failed (Lua VM error, watchdog, --fail line),",
+        "            2 usage or configuration error, 3 the timeout passed before every --expect text was seen.",
+        "", "Examples:",
+        "  airemu run                                     the bundled demo on the default board",
+        "  airemu run --board air8101 myproject/           a project folder with main.lua",
+        "  airemu run --timeout 30s --expect 'connected' app/   CI: succeed once a line contains 'connected'",
+        "  airemu run --fail 'E/' --timeout 1m app/          CI: fail on the first error log line",
+        "  airemu run --on-crash reboot app/               reboot after a Lua error, as a module does"})
+final class RunCommand implements Callable<Integer> {
+  static final String DEFAULT_ON_CRASH = "stop";
+  static final String DEFAULT_WATCHDOG = "5s";
+
+  /**
+   * Options with a value, and flags, as {@link #parseFast} knows them; a test checks this against
+   * the annotations below so both parsers accept the same options.
+   */
+  static final java.util.Set<String> VALUE_OPTIONS =
+      java.util.Set.of("--board", "--timeout", "--expect", "--fail", "--on-crash", "--watchdog", "--fs");
+  static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug");
+
+  /**
+   * The common {@code run} command line without picocli, whose first parse costs more than the
+   * whole start-up budget of a device (~130 ms of 150 ms on a 2-core machine). Returns null for
+   * anything unusual (help, an unknown option, a missing value): picocli then parses it and writes
+   * the usage or the error.
+   */
+  static RunCommand parseFast(String[] args, PrintWriter out, PrintWriter err) {
+    RunCommand r = new RunCommand();
+    r.out = out;
+    r.err = err;
+    boolean sawPath = false;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      String value = null;
+      if (a.startsWith("--") && a.indexOf('=') > 2) {
+        value = a.substring(a.indexOf('=') + 1);
+        a = a.substring(0, a.indexOf('='));
+      }
+      if (FLAG_OPTIONS.contains(a)) {
+        if (value != null) return null;
+        if (a.equals("--plain")) r.plain = true;
+        else r.debug = true;
+        continue;
+      }
+      if (VALUE_OPTIONS.contains(a)) {
+        if (value == null) {
+          if (++i >= args.length) return null;
+          value = args[i];
+        }
+        switch (a) {
+          case "--board" -> r.board = value;
+          case "--timeout" -> r.timeout = value;
+          case "--expect" -> r.expect.add(value);
+          case "--fail" -> r.fail.add(value);
+          case "--on-crash" -> r.onCrash = value;
+          case "--watchdog" -> r.watchdog = value;
+          default -> r.fs = Path.of(value);
+        }
+        continue;
+      }
+      if (a.startsWith("-") || sawPath) return null;
+      r.path = Path.of(a);
+      sawPath = true;
+    }
+    return r;
+  }
+
+  @Spec
+  CommandSpec spec;
+  PrintWriter out, err; // set by the fast path; otherwise the command's own writers
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
+      description = "A project folder containing main.lua, or a single .lua file. Default: the bundled demo.")
+  Path path;
+
+  @Option(names = "--board", paramLabel = "NAME", defaultValue = BoardProfiles.DEFAULT,
+      description = "A built-in board (see 'airemu boards') or the path of a board profile file. Default: ${DEFAULT-VALUE}.")
+  String board = BoardProfiles.DEFAULT;
+
+  @Option(names = "--timeout", paramLabel = "DURATION",
+      description = "End the run after this long, e.g. 500ms, 30s, 2m. Exit 3 if an --expect text was not seen, else 0.")
+  String timeout;
+
+  @Option(names = "--expect", paramLabel = "TEXT",
+      description = "End the run with exit 0 once log lines containing each given TEXT have appeared (repeatable).")
+  List<String> expect = new ArrayList<>();
+
+  @Option(names = "--fail", paramLabel = "TEXT",
+      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable).")
+  List<String> fail = new ArrayList<>();
+
+  @Option(names = "--plain", description = "Print log lines as the module writes them, without the [time][uptime] prefix.")
+  boolean plain;
+
+  @Option(names = "--on-crash", paramLabel = "stop|reboot", defaultValue = DEFAULT_ON_CRASH,
+      description = "After a Lua VM error: 'stop' ends the run with exit 1 (default); 'reboot' restarts the project "
+          + "after the board's reboot delay, as a real module does.")
+  String onCrash = DEFAULT_ON_CRASH;
+
+  @Option(names = "--watchdog", paramLabel = "DURATION", defaultValue = DEFAULT_WATCHDOG,
+      description = "Reset the VM when the script runs this long without yielding (a loop that never waits). Default: ${DEFAULT-VALUE}.")
+  String watchdog = DEFAULT_WATCHDOG;
+
+  @Option(names = "--fs", paramLabel = "DIR",
+      description = "Keep the device's file system ('/') in DIR across runs. Default: a fresh temporary folder.")
+  Path fs;
+
+  @Option(names = "--debug", description = "Print airemu's own diagnostics and stack traces.")
+  boolean debug;
+
+  @Override
+  public Integer call() throws Exception {
+    if (out == null) {
+      out = spec.commandLine().getOut();
+      err = spec.commandLine().getErr();
+    }
+    if (debug) Diagnostics.enableDebug();
+    Device.CrashPolicy policy = switch (onCrash) {
+      case "stop" -> Device.CrashPolicy.STOP;
+      case "reboot" -> Device.CrashPolicy.REBOOT;
+      default -> throw new ConfigException("--on-crash must be 'stop' or 'reboot', not '" + onCrash + "'");
+    };
+    long timeoutMillis = timeout == null ? -1 : option("--timeout", timeout);
+    long watchdogMillis = option("--watchdog", watchdog);
+    if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms");
+    BoardProfile profile = BoardProfiles.find(board);
+    Project project = path == null ? Demo.project() : Project.open(path);
+    Path storage = fs != null ? Files.createDirectories(fs) : Files.createTempDirectory("airemu-fs");
+    try {
+      return run(profile, project, storage, policy, timeoutMillis, watchdogMillis);
+    } finally {
+      if (fs == null) deleteTree(storage);
+    }
+  }
+
+  private int run(BoardProfile profile, Project project, Path storage, Device.CrashPolicy policy, long timeoutMillis,
+      long watchdogMillis) throws Exception {
+    Console console = new Console(out, !plain);
+    Set<String> pending = new LinkedHashSet<>(expect);
+    try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers())) {
+      Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
+          d -> LuaFirmware.forDevice(d, profile, project, storage), new DeviceListener() {
+            @Override
+            public void onLog(Device d, LogRecord record) {
+              console.print(record);
+              String text = record.text();
+              for (String f : fail) {
+                if (text.contains(f)) {
+                  d.stop(ExitCode.SCRIPT_FAILED);
+                  return;
+                }
+              }
+              if (!pending.isEmpty() && pending.removeIf(text::contains) && pending.isEmpty()) d.stop(ExitCode.OK);
+            }
+          });
+      Thread hook = new Thread(() -> device.stop(130), "airemu-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      device.start();
+      int code;
+      try {
+        code = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        code = pending.isEmpty() ? ExitCode.OK : ExitCode.TIMEOUT;
+        device.stop(code);
+        device.stopped().get(5, TimeUnit.SECONDS);
+        if (code == ExitCode.TIMEOUT) {
+          err.println("airemu: timeout after " + timeout + " before a line containing: "
+              + String.join(", ", pending));
+        }
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is exiting (Ctrl-C): the hook is stopping the device
+        }
+      }
+      out.flush();
+      return code;
+    }
+  }
+
+  private static long option(String name, String value) throws ConfigException {
+    try {
+      return Durations.parseMillis(value);
+    } catch (ConfigException e) {
+      throw new ConfigException(name + ": " + e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (var walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary folder; the OS cleans it eventually
+    }
+  }
+}
