@@ -81,6 +81,7 @@ public final class Main {
   private static final class WarmUp implements Runnable {
     @Override
     public void run() {
+      Console.prefix(System.currentTimeMillis(), 0); // loads the time zone rules off the main thread
       LuaFirmware.warmUp();
     }
   }

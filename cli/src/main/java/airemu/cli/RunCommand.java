@@ -161,7 +161,9 @@ final class RunCommand implements Callable<Integer> {
     if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms");
     BoardProfile profile = BoardProfiles.find(board);
     Project project = path == null ? Demo.project() : Project.open(path);
-    Path storage = fs != null ? Files.createDirectories(fs) : Files.createTempDirectory("airemu-fs");
+    // a fresh folder per run, made on first use (Files.createTempDirectory would seed SecureRandom at start-up)
+    Path storage = fs != null ? fs
+        : Path.of(System.getProperty("java.io.tmpdir"), "airemu-fs-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     try {
       return run(profile, project, storage, policy, timeoutMillis, watchdogMillis);
     } finally {
@@ -224,6 +226,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static void deleteTree(Path root) {
+    if (!Files.exists(root)) return;
     try (var walk = Files.walk(root)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

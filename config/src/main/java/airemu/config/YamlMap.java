@@ -16,6 +16,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * A YAML mapping that remembers where each value came from, so that every validation error names
@@ -27,8 +28,10 @@ public final class YamlMap {
   /** Parses {@code text} (the content of {@code file}) whose top level must be a mapping. */
   public static YamlMap parse(String file, String text) throws ConfigException {
     Optional<Node> root;
+    // The failsafe schema reads every scalar as text: the readers below convert and validate values
+    // themselves, and the default schema compiles a dozen regular expressions on every start.
     try {
-      root = new Compose(LoadSettings.builder().setLabel(file).build()).composeString(text);
+      root = new Compose(LoadSettings.builder().setLabel(file).setSchema(new FailsafeSchema()).build()).composeString(text);
     } catch (MarkedYamlEngineException e) {
       Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
       String what = e.getProblem() == null ? "invalid YAML" : e.getProblem();

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The module's file system: {@code /luadb/} is the project (read-only) and everything else is the
- * device's own storage, a host folder that survives reboots of the device. Paths never leave those
- * two places; a path that would is "not found".
+ * device's own storage, a host folder that survives reboots of the device (created on the first
+ * write). Paths never leave those two places; a path that would is "not found".
  */
 final class FileSystem {
   static final String LUADB = "/luadb/";
@@ -27,6 +27,7 @@ final class FileSystem {
   }
 
   Resolved resolve(String path, boolean forWrite) {
+    if (forWrite) ensureStorage();
     if (path.startsWith(LUADB)) {
       if (forWrite) return new Resolved(null, EROFS);
       Optional<Path> p = project.file(path.substring(LUADB.length()));
@@ -49,6 +50,17 @@ final class FileSystem {
     }
   }
 
+  /** The storage folder is made when first written to: most scripts never touch the file system. */
+  private void ensureStorage() {
+    if (storageReady) return;
+    try {
+      Files.createDirectories(storage);
+      storageReady = true;
+    } catch (IOException e) {
+      // resolving still works; the write itself then fails with the module's error values
+    }
+  }
+
   boolean isLuadb(String path) {
     return path.startsWith(LUADB);
   }
@@ -63,4 +75,5 @@ final class FileSystem {
 
   private final Project project;
   private final Path storage;
+  private boolean storageReady;
 }

@@ -91,6 +91,56 @@ final class Vm implements AutoCloseable {
     }
   }
 
+  // --- userdata -----------------------------------------------------------------------------------
+
+  /**
+   * Creates the metatable {@code name} (e.g. {@code "ZBUFF*"}, so {@code tostring} shows
+   * {@code ZBUFF*: 0x...}) whose {@code __index} is the methods table at the top of the stack, and
+   * whose {@code __gc} forgets the Java object and calls {@code onGc} with it. Pops the methods table.
+   */
+  void newMetatable(Lua L, String name, java.util.function.Consumer<Object> onGc) {
+    natives.luaL_newmetatable(L.getPointer(), name);
+    L.insert(-2); // metatable, methods
+    L.setField(-2, "__index");
+    setFunction(L, -1, "__gc", l -> {
+      long address = natives.lua_touserdata(l.getPointer(), 1);
+      Object o = userdata.remove(address);
+      if (o != null && onGc != null) onGc.accept(o);
+      return 0;
+    });
+    L.pop(1);
+  }
+
+  /** Pushes a new full userdata with metatable {@code metatable} standing for {@code object}; returns its address. */
+  long pushUserdata(Lua L, String metatable, Object object) {
+    long address = natives.lua_newuserdatauv(L.getPointer(), 8, 0);
+    natives.luaL_setmetatable(L.getPointer(), metatable);
+    userdata.put(address, object);
+    return address;
+  }
+
+  /** Pushes a light userdata with the address of a full userdata (what firmware callbacks receive). */
+  void pushLightUserdata(Lua L, long address) {
+    natives.lua_pushlightuserdata(L.getPointer(), address);
+  }
+
+  /**
+   * The Java object behind the userdata at {@code index} (full, or light with the same address), or
+   * null when it is not one of {@code type}, or was collected or released.
+   */
+  <T> T userdata(Lua L, int index, Class<T> type) {
+    if (index > L.getTop()) return null;
+    Lua.LuaType t = L.type(index);
+    if (t != Lua.LuaType.USERDATA && t != Lua.LuaType.LIGHTUSERDATA) return null;
+    Object o = userdata.get(natives.lua_touserdata(L.getPointer(), index));
+    return type.isInstance(o) ? type.cast(o) : null;
+  }
+
+  /** Forgets the Java object behind {@code address}: later lookups find nothing (a released ctrl). */
+  void forgetUserdata(long address) {
+    userdata.remove(address);
+  }
+
   /** A number as the firmware's {@code tostring} writes it. */
   static String numberToString(Lua L, int index) {
     return L.isInteger(index) ? Long.toString(L.toInteger(index)) : Printf.luaNumber(L.toNumber(index));
@@ -126,5 +176,6 @@ final class Vm implements AutoCloseable {
 
   private final Lua54 main;
   private final Lua54Natives natives;
+  private final java.util.Map<Long, Object> userdata = new java.util.HashMap<>(); // address -> Java object
   private ByteBuffer scratch; // reused to hand bytes to Lua; the device thread is the only user
 }
