@@ -186,8 +186,7 @@ end
 ---------------------------------------------------------------------------------------------------
 -- The 5.1/5.2 compatibility LuatOS compiles in (LUA_COMPAT_5_2, LUA_COMPAT_BITLIB).
 ---------------------------------------------------------------------------------------------------
-unpack = table.unpack
-loadstring = nil -- set with load below
+G.unpack = table.unpack -- (the local 'unpack' above is the prelude's own)
 math.pow = math.pow or function(x, y) return x ^ y end
 math.log10 = math.log10 or function(x) return math.log(x, 10) end
 math.ldexp = math.ldexp or function(m, e) return m * 2.0 ^ e end

@@ -39,6 +39,25 @@ final class Emulation implements AutoCloseable {
 
   static Emulation run(String board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis) {
     try {
+      return run(BoardProfiles.find(board), files, onCrash, watchdogMillis);
+    } catch (airemu.config.ConfigException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** A built-in board with a different reboot delay (a module waits 15 s; tests need not). */
+  static BoardProfile withRebootDelay(String board, String delay) {
+    try {
+      String yaml = new String(BoardProfile.class.getResourceAsStream("/airemu/boards/" + board + ".yaml").readAllBytes(),
+          StandardCharsets.UTF_8).replace("reboot-delay: 15000ms", "reboot-delay: " + delay);
+      return BoardProfiles.parse(board + "-test.yaml", board, yaml);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis) {
+    try {
       Path dir = Files.createTempDirectory("airemu-test");
       Path project = Files.createDirectories(dir.resolve("project"));
       for (Map.Entry<String, String> f : files.entrySet()) {
@@ -46,8 +65,7 @@ final class Emulation implements AutoCloseable {
         Files.createDirectories(p.getParent());
         Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
       }
-      return new Emulation(BoardProfiles.find(board), Project.open(project), Files.createDirectories(dir.resolve("fs")),
-          onCrash, watchdogMillis);
+      return new Emulation(board, Project.open(project), Files.createDirectories(dir.resolve("fs")), onCrash, watchdogMillis);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -76,6 +94,39 @@ final class Emulation implements AutoCloseable {
           }
         });
     device.start();
+  }
+
+  /** Waits until at least {@code n} lines have been logged; returns them. */
+  List<String> awaitLines(int n) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    synchronized (lines) {
+      while (lines.size() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || device.isStopped()) throw new AssertionError("only " + lines.size() + " lines:\n" + String.join("\n", lines));
+        try {
+          lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return new ArrayList<>(lines);
+    }
+  }
+
+  /** Waits for boot number {@code n} (1 is the first boot). */
+  void awaitBoot(int n) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    synchronized (lines) {
+      while (boots < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("no boot " + n + "; log:\n" + String.join("\n", lines));
+        try {
+          lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
   }
 
   /** Waits until a logged line satisfies {@code p}; returns it. */
