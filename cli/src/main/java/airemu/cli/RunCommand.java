@@ -106,42 +106,52 @@ final class RunCommand implements Callable<Integer> {
   PrintWriter out, err; // set by the fast path; otherwise the command's own writers
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
-      description = "A project folder containing main.lua, or a single .lua file. Default: the bundled demo.")
+      description = "A project folder containing main.lua, or a single .lua file, e.g. demo/ or test.lua. "
+          + "Default: the bundled demo.")
   Path path;
 
   @Option(names = "--board", paramLabel = "NAME", defaultValue = BoardProfiles.DEFAULT,
-      description = "A built-in board (see 'airemu boards') or the path of a board profile file. Default: ${DEFAULT-VALUE}.")
+      description = "A built-in board (see 'airemu boards') or the path of a board profile file, "
+          + "e.g. --board air8101 or --board boards/my-780.yaml. Default: ${DEFAULT-VALUE}.")
   String board = BoardProfiles.DEFAULT;
 
   @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "End the run after this long, e.g. 500ms, 30s, 2m. Exit 3 if an --expect text was not seen, else 0.")
+      description = "End the run after this long, e.g. --timeout 30s (also 500ms, 2m, 1h). "
+          + "Exit 3 if an --expect text was not seen by then, else 0.")
   String timeout;
 
   @Option(names = "--expect", paramLabel = "TEXT",
-      description = "End the run with exit 0 once log lines containing each given TEXT have appeared (repeatable).")
+      description = "End the run with exit 0 once log lines containing each given TEXT have appeared (repeatable), "
+          + "e.g. --expect 'I/user.main connected'.")
   List<String> expect = new ArrayList<>();
 
   @Option(names = "--fail", paramLabel = "TEXT",
-      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable).")
+      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable), e.g. --fail 'E/'.")
   List<String> fail = new ArrayList<>();
 
-  @Option(names = "--plain", description = "Print log lines as the module writes them, without the [time][uptime] prefix.")
+  @Option(names = "--plain", description = "Print log lines as the module writes them, without the prefix of wall time "
+      + "and device uptime, e.g. 'I/user.main hi' instead of '[2026-08-03 10:00:00.123][00000000.512] I/user.main hi'.")
   boolean plain;
 
   @Option(names = "--on-crash", paramLabel = "stop|reboot", defaultValue = DEFAULT_ON_CRASH,
       description = "After a Lua VM error: 'stop' ends the run with exit 1 (default); 'reboot' restarts the project "
-          + "after the board's reboot delay, as a real module does.")
+          + "after the board's reboot delay, as a real module does, e.g. --on-crash reboot.")
   String onCrash = DEFAULT_ON_CRASH;
 
   @Option(names = "--watchdog", paramLabel = "DURATION", defaultValue = DEFAULT_WATCHDOG,
-      description = "Reset the VM when the script runs this long without yielding (a loop that never waits). Default: ${DEFAULT-VALUE}.")
+      description = "Reset the VM when the script runs this long without yielding (a loop that never waits), "
+          + "e.g. --watchdog 2s. Default: ${DEFAULT-VALUE}.")
   String watchdog = DEFAULT_WATCHDOG;
 
   @Option(names = "--fs", paramLabel = "DIR",
-      description = "Keep the device's file system ('/') in DIR across runs. Default: a fresh temporary folder.")
+      description = "Keep the device's file system ('/') in DIR across runs, e.g. --fs .airemu/fs. "
+          + "Default: a fresh temporary folder, deleted at the end.")
   Path fs;
 
-  @Option(names = "--debug", description = "Print airemu's own diagnostics and stack traces.")
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help, e.g. airemu run --help.")
+  boolean help;
+
+  @Option(names = "--debug", description = "Print airemu's own diagnostics (on stderr) and stack traces, e.g. run --debug app/.")
   boolean debug;
 
   @Override

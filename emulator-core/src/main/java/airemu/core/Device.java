@@ -151,6 +151,11 @@ public final class Device {
     return bootCount;
   }
 
+  /** How many times a worker has stepped this device; an idle device's count does not move. */
+  public long steps() {
+    return steps.get();
+  }
+
   /** Completes with the exit code when the device stops for good. */
   public CompletableFuture<Integer> stopped() {
     return stopped;
@@ -184,6 +189,7 @@ public final class Device {
 
   private void run() {
     runState.set(RUNNING);
+    steps.incrementAndGet();
     Step step = null;
     try {
       step = stepOnce();
@@ -339,6 +345,7 @@ public final class Device {
   private final AtomicInteger lifecycle = new AtomicInteger(NEW);
   private final AtomicInteger runState = new AtomicInteger(IDLE);
   private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicLong steps = new java.util.concurrent.atomic.AtomicLong();
 
   private volatile boolean stopRequested;
   private volatile int stopCode;

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DeviceTimers {
 
-  /** A timer expiry on the bus. */
-  public record Expired(DeviceTimers owner, long id, long generation) implements Message {}
+  /** A timer expiry on the bus; {@code left} is how many more expiries follow it (-1: forever). */
+  public record Expired(DeviceTimers owner, long id, long generation, long left) implements Message {}
 
   DeviceTimers(Device device) {
     this.device = device;
@@ -62,8 +62,8 @@ public final class DeviceTimers {
     if (expired.owner() != this) return STALE;
     Entry e = active.get(expired.id());
     if (e == null || e.generation != expired.generation()) return STALE;
-    if (e.remaining == 0 && e.timer == null) active.remove(e.id);
-    return e.remaining;
+    if (expired.left() == 0) active.remove(e.id);
+    return expired.left();
   }
 
   synchronized void cancelAll() {
@@ -77,22 +77,24 @@ public final class DeviceTimers {
   }
 
   private void fire(Entry e, long due) {
+    long left;
     synchronized (this) {
       if (active.get(e.id) != e) return;
       e.timer = null;
+      left = e.remaining;
       if (e.remaining != 0) {
         if (e.remaining > 0) e.remaining--;
         schedule(e, due + e.periodNanos);
       }
     }
-    device.post(new Expired(this, e.id, e.generation));
+    device.post(new Expired(this, e.id, e.generation, left));
   }
 
   private static final class Entry {
     final long id;
     final long generation;
     final long periodNanos;
-    long remaining; // repeats still to schedule after the current one; -1 = forever
+    long remaining; // expiries still to come after the next one; -1 = forever
     TimerService.Timer timer; // null once the last expiry fired
 
     Entry(long id, long generation, long periodNanos, long repeat) {

@@ -1,0 +1,134 @@
+package airemu.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** airemu run as CI uses it: exit codes, output, and the option parsing of both paths. */
+class RunCommandTest {
+  @TempDir
+  Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result airemu(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private String project(String main) throws Exception {
+    Path p = Files.createDirectories(dir.resolve("p" + System.nanoTime()));
+    Files.writeString(p.resolve("main.lua"), main);
+    return p.toString();
+  }
+
+  @Test
+  void anExpectedLineEndsTheRunWithZeroAndTheLogIsPrefixedLikeLuaTools() throws Exception {
+    Result r = airemu("run", "--expect", "I/user.main hello", project("log.info('main', 'hello') sys.run()"));
+    assertThat(r.code).isEqualTo(ExitCode.OK);
+    assertThat(r.out.lines().findFirst().orElseThrow())
+        .matches("\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}]\\[\\d{8}\\.\\d{3}] I/main LuatOS@Air780EPM base 26\\.04 bsp V2050 64bit");
+    assertThat(r.out).contains("] I/user.main hello\n");
+  }
+
+  @Test
+  void plainOutputIsTheModulesLinesAsTheyAre() throws Exception {
+    Result r = airemu("run", "--plain", "--board", "air8101", project("print('x', 1/3) os.exit(0)"));
+    assertThat(r.code).isZero();
+    assertThat(r.out.lines()).startsWith("I/main LuatOS@Air8101 base 26.04 bsp V2018 64bit").contains("x 0.33333333300000");
+  }
+
+  @Test
+  void everyExpectedTextMustAppearAndTheTimeoutGivesThreeOtherwise() throws Exception {
+    String p = project("log.info('a', 'one') sys.run()");
+    Result r = airemu("run", "--timeout", "300ms", "--expect", "I/user.a one", "--expect", "never printed", p);
+    assertThat(r.code).isEqualTo(ExitCode.TIMEOUT);
+    assertThat(r.err).isEqualTo("airemu: timeout after 300ms before a line containing: never printed\n");
+    assertThat(airemu("run", "--timeout", "200ms", p).code).isEqualTo(ExitCode.OK);
+  }
+
+  @Test
+  void aFailTextEndsTheRunWithOne() throws Exception {
+    Result r = airemu("run", "--plain", "--fail", "E/", "--timeout", "30s", project("log.info('a', 'ok') log.error('a', 'bad') sys.run()"));
+    assertThat(r.code).isEqualTo(ExitCode.SCRIPT_FAILED);
+    assertThat(r.out).endsWith("I/user.a ok\nE/user.a bad\n");
+  }
+
+  @Test
+  void aLuaErrorGivesOneAfterTheModulesErrorLines() throws Exception {
+    Result r = airemu("run", "--plain", project("local x = = 1"));
+    assertThat(r.code).isEqualTo(ExitCode.SCRIPT_FAILED);
+    assertThat(r.out).endsWith("E/main Luat: \nE/main main.lua:1: unexpected symbol near '='\nE/main Lua VM exit!! reboot in 15000ms\n");
+  }
+
+  @Test
+  void osExitGivesItsCode() throws Exception {
+    assertThat(airemu("run", project("os.exit(4)")).code).isEqualTo(4);
+  }
+
+  @Test
+  void usageAndConfigurationErrorsAreOneLineAndTwo() throws Exception {
+    String p = project("sys.run()");
+    Result board = airemu("run", "--board", "air999", p);
+    assertThat(board.code).isEqualTo(ExitCode.USAGE);
+    assertThat(board.err).startsWith("airemu: unknown board 'air999'; known boards: air780e,").hasLineCount(1);
+    Result timeout = airemu("run", "--timeout", "soon", p);
+    assertThat(timeout.err).isEqualTo("airemu: --timeout: invalid duration 'soon': write a number and a unit, such as 500ms, 30s, 2m or 1h\n");
+    assertThat(timeout.code).isEqualTo(ExitCode.USAGE);
+    Result missing = airemu("run", dir.resolve("nope").toString());
+    assertThat(missing.code).isEqualTo(ExitCode.USAGE);
+    assertThat(missing.err).contains("no such project folder or script file").hasLineCount(1);
+    Result option = airemu("run", "--bogus");
+    assertThat(option.code).isEqualTo(ExitCode.USAGE);
+    assertThat(option.err).startsWith("airemu: Unknown option: '--bogus'");
+    Result crash = airemu("run", "--on-crash", "later", p);
+    assertThat(crash.err).isEqualTo("airemu: --on-crash must be 'stop' or 'reboot', not 'later'\n");
+  }
+
+  @Test
+  void helpExplainsEveryOptionWithAnExample() {
+    Result r = airemu("run", "--help");
+    assertThat(r.code).isZero();
+    CommandLine cl = new CommandLine(new RunCommand());
+    for (OptionSpec o : cl.getCommandSpec().options()) {
+      assertThat(r.out).contains(o.longestName());
+      assertThat(String.join(" ", o.description())).containsPattern("e\\.g\\.");
+    }
+    assertThat(r.out).contains("Exit codes: 0 the run ended as asked");
+  }
+
+  @Test
+  void theFastPathKnowsExactlyTheOptionsPicocliDeclares() {
+    CommandLine cl = new CommandLine(new RunCommand());
+    Set<String> flags = cl.getCommandSpec().options().stream().filter(o -> o.arity().max() == 0 && !o.usageHelp())
+        .map(OptionSpec::longestName).collect(Collectors.toSet());
+    Set<String> values = cl.getCommandSpec().options().stream().filter(o -> o.arity().max() > 0)
+        .map(OptionSpec::longestName).collect(Collectors.toSet());
+    assertThat(flags).isEqualTo(RunCommand.FLAG_OPTIONS);
+    assertThat(values).isEqualTo(RunCommand.VALUE_OPTIONS);
+    RunCommand fast = RunCommand.parseFast(new String[] {"run", "--board=air8000", "--expect", "a", "--expect", "b", "--plain",
+        "--timeout", "1s", "--fs", "x", "p"}, null, null);
+    RunCommand pico = new RunCommand();
+    new CommandLine(pico).parseArgs("--board=air8000", "--expect", "a", "--expect", "b", "--plain", "--timeout", "1s", "--fs", "x", "p");
+    assertThat(fast).usingRecursiveComparison().ignoringFields("spec", "out", "err", "help").isEqualTo(pico);
+    assertThat(RunCommand.parseFast(new String[] {"run", "--help"}, null, null)).isNull();
+    assertThat(RunCommand.parseFast(new String[] {"run", "--board"}, null, null)).isNull();
+  }
+
+  @Test
+  void boardsListsTheBuiltInBoards() {
+    Result r = airemu("boards");
+    assertThat(r.code).isZero();
+    assertThat(r.out.lines()).hasSize(9).anyMatch(l -> l.startsWith("air8000     EC718HM    V2050     LWIP_GP LWIP_STA LWIP_AP"));
+  }
+}

@@ -1,0 +1,100 @@
+package airemu.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import airemu.boards.AdapterSpec;
+import airemu.boards.BoardProfile;
+import airemu.boards.ConstantsEra;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Built-in profiles load; a user's profile file with a mistake gets one line naming file, line and fix. */
+class BoardProfilesTest {
+  private static final String GOOD = """
+      model: MyBoard
+      chip: EC718PM
+      firmware:
+        base: "26.04"
+        bsp: V2050
+        build: "Jul  7 2026 10:12:30"
+      memory:
+        lua: 1048568
+        sys: 2371416
+      adapters:
+        - name: LWIP_GP
+          kind: cellular
+          sockets: 8
+      """;
+
+  @Test
+  void everyBuiltInBoardLoadsWithTheRegistrationOrderOfItsAdapters() throws Exception {
+    assertThat(BoardProfiles.builtInIds()).containsExactly("air780e", "air780ep", "air780epm", "air780ehm", "air780ehv", "air8000", "air8101");
+    for (BoardProfile b : BoardProfiles.builtIn()) {
+      assertThat(b.era()).isEqualTo(ConstantsEra.CURRENT);
+      assertThat(b.rebootDelayMillis()).isEqualTo(15000);
+      assertThat(b.adapters()).isNotEmpty();
+    }
+    BoardProfile air8000 = BoardProfiles.find("Air8000");
+    assertThat(air8000.adapters()).extracting(AdapterSpec::name).containsExactly("LWIP_GP", "LWIP_STA", "LWIP_AP");
+    assertThat(air8000.defaultAdapter()).contains("LWIP_GP");
+    BoardProfile air8101 = BoardProfiles.find("air8101");
+    assertThat(air8101.adapters().get(1).atBoot()).isFalse();
+    assertThat(air8101.firmware().buildDate()).isEqualTo("Jun 30 2026");
+    assertThat(ConstantsEra.CURRENT.number("ETH0")).contains(17);
+    assertThat(ConstantsEra.E2025_07.number("ETH0")).contains(16);
+  }
+
+  @Test
+  void anUnknownBoardListsTheKnownOnes() {
+    assertThatThrownBy(() -> BoardProfiles.find("air999")).isInstanceOf(ConfigException.class)
+        .hasMessage("unknown board 'air999'; known boards: air780e, air780ep, air780epm, air780ehm, air780ehv, air8000, air8101 "
+            + "(or give the path of a profile file)");
+  }
+
+  @Test
+  void aUsersProfileFileLoadsByPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("my-board.yaml");
+    Files.writeString(file, GOOD);
+    BoardProfile b = BoardProfiles.find(file.toString());
+    assertThat(b.id()).isEqualTo("my-board");
+    assertThat(b.model()).isEqualTo("MyBoard");
+    assertThat(b.bsp()).isEqualTo("EC718PM");
+    assertThat(b.defaultAdapter()).isEmpty();
+    assertThat(b.adapters().get(0)).isEqualTo(new AdapterSpec("LWIP_GP", AdapterSpec.Kind.CELLULAR, 8, false, true));
+  }
+
+  @Test
+  void mistakesNameTheFileLineColumnAndWhatIsAllowed() {
+    assertError(GOOD.replace("sockets: 8", "sokets: 8"),
+        "b.yaml:13:5: unknown key 'sokets'; allowed: name, kind, sockets, ipv6, at-boot");
+    assertError(GOOD.replace("kind: cellular", "kind: lte"),
+        "b.yaml:12:11: 'kind' is 'lte'; allowed: cellular, wifi-sta, wifi-ap, ethernet, w5500");
+    assertError(GOOD.replace("name: LWIP_GP", "name: LWIP_XX"),
+        "b.yaml:11:11: unknown adapter 'LWIP_XX' in constants era 2026-06; allowed: LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, "
+            + "LWIP_SPI, LWIP_USER0, LWIP_USER1, LWIP_USER2, LWIP_USER3, LWIP_USER4, LWIP_USER5, LWIP_USER6, LWIP_USER7, "
+            + "LWIP_GP_GW, LWIP_USB, ETH0");
+    assertError(GOOD + "default-adapter: LWIP_STA\n", "b.yaml:14:18: default-adapter 'LWIP_STA' is not one of this board's adapters: LWIP_GP");
+    assertError(GOOD.replace("sockets: 8", "sockets: many"), "b.yaml:13:14: 'sockets' must be a whole number, not 'many'");
+    assertError(GOOD + "reboot-delay: soon\n",
+        "b.yaml:14:15: 'reboot-delay': invalid duration 'soon': write a number and a unit, such as 500ms, 30s, 2m or 1h");
+    assertError(GOOD.replace("model: MyBoard\n", ""), "b.yaml:1:1: missing key 'model'");
+    assertError("model: [unclosed\n", "b.yaml:2:1: invalid YAML: expected ',' or ']', but got <stream end>");
+    assertError("", "b.yaml: the file is empty");
+  }
+
+  @Test
+  void durationsAreNumbersWithAUnit() throws Exception {
+    assertThat(Durations.parseMillis("500ms")).isEqualTo(500);
+    assertThat(Durations.parseMillis("30s")).isEqualTo(30_000);
+    assertThat(Durations.parseMillis("2m")).isEqualTo(120_000);
+    assertThat(Durations.parseMillis("1h")).isEqualTo(3_600_000);
+    assertThatThrownBy(() -> Durations.parseMillis("10")).hasMessageContaining("invalid duration '10'");
+  }
+
+  private static void assertError(String yaml, String message) {
+    assertThatThrownBy(() -> BoardProfiles.parse("b.yaml", "b", yaml)).isInstanceOf(ConfigException.class).hasMessageStartingWith(message);
+  }
+}
