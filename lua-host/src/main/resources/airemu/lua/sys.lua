@@ -199,6 +199,7 @@ function sys.publish(...)
 end
 
 local function dispatch()
+  if qhead > qtail then return end
   while qhead <= qtail do
     local message = queue[qhead]
     queue[qhead] = nil
@@ -216,7 +217,7 @@ local function dispatch()
       end
     end
   end
-  queue, qhead, qtail = {}, 1, 0
+  qhead, qtail = 1, 0 -- every slot was cleared above: reuse the table
 end
 
 function sys.safeRun()

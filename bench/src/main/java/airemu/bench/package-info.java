@@ -1,0 +1,2 @@
+/** Benchmarks run by hand ({@code bench/run}): they measure, tests never do. */
+package airemu.bench;
