@@ -421,6 +421,7 @@ public final class LuaFirmware implements Firmware {
     return switch (name) {
       case "sys" -> resource("sys.lua");
       case "sysplus" -> "return require('sys')".getBytes(StandardCharsets.UTF_8);
+      case "libnet" -> resource("libnet.lua");
       default -> null;
     };
   }
