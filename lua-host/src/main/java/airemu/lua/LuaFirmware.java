@@ -162,6 +162,13 @@ public final class LuaFirmware implements Firmware {
 
   private void memoryLines() {
     long used = luaMemory();
+    // the board's Lua heap, plus what this VM's own prelude and libraries take (the module's are in ROM)
+    Lua L = vm.main();
+    L.refGet(prelude);
+    L.getField(-1, "set_heap_limit");
+    L.push((board.memory().lua() + used) / 1024.0);
+    callMain(L, 1, 0, "heap limit");
+    L.pop(1);
     BoardProfile.Memory m = board.memory();
     clog('D', "main", "loadlibs luavm " + m.lua() + " " + used + " " + used);
     clog('D', "main", "loadlibs sys   " + m.sys() + " " + m.sysUsed() + " " + m.sysUsed());

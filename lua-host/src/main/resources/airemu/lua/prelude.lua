@@ -27,15 +27,31 @@ local P = {} -- what the host gets back
 local ABORT -- the error value that unwinds the VM once it is stopping
 local HOOK_EVERY = 100000
 local watchdog_expired, host_abort = H.watchdog_expired, H.abort
+local collect = collectgarbage
+local heap_limit_kb = math.huge -- the board's Lua heap; set by the host once the firmware is loaded
 
+-- Runs every HOOK_EVERY instructions of every thread: the watchdog, and the module's fixed Lua heap
+-- (an allocation past it fails with "not enough memory"; without it a runaway script could take
+-- the host's memory before the watchdog fires).
 local hook
 hook = function()
   if ABORT == nil then
-    if not watchdog_expired() then return end
-    ABORT = host_abort("watchdog")
+    if watchdog_expired() then
+      ABORT = host_abort("watchdog")
+    else
+      if collect("count") > heap_limit_kb then
+        collect("collect")
+        if collect("count") > heap_limit_kb then error("not enough memory", 0) end
+      end
+      return
+    end
   end
   sethook(hook, "", 1)
   error(ABORT, 0)
+end
+
+function P.set_heap_limit(kb)
+  heap_limit_kb = kb
 end
 
 local function abort_now(kind, code)

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 class FirmwareTest {
 
   private static List<String> run(String script) {
-    try (Emulation emu = Emulation.run("air780epm", script + "\nos.exit(0)")) {
+    return run("air780epm", script);
+  }
+
+  private static List<String> run(String board, String script) {
+    try (Emulation emu = Emulation.run(board, script + "\nos.exit(0)")) {
       emu.awaitExit();
       return emu.scriptLines();
     }
@@ -124,6 +128,17 @@ class FirmwareTest {
       assertThat(emu.scriptLines().get(1)).startsWith("E/main main.lua:1: module 'nothing_here' not found:\n"
           + "\tno field package.preload['nothing_here']\n\tno file '/nothing_here.luac'");
     }
+  }
+
+  @Test
+  void allocatingPastTheBoardsLuaHeapFailsWithNotEnoughMemory() {
+    assertThat(run("air780e", """
+        local t = {}
+        local ok, err = pcall(function() while true do t[#t + 1] = string.rep("x", 1000) .. #t end end)
+        t = nil
+        collectgarbage()
+        log.info("t", ok, err, rtos.meminfo() < 400000)
+        """)).containsExactly("I/user.t false not enough memory true");
   }
 
   @Test
