@@ -67,6 +67,12 @@ public final class YamlMap {
     return file;
   }
 
+  /** The 1-based line where this mapping starts. */
+  public int line() {
+    Optional<Mark> m = node.getStartMark();
+    return m.isPresent() ? m.get().getLine() + 1 : 0;
+  }
+
   /** Rejects keys that are not in {@code allowed}. */
   public void requireOnly(String... allowed) throws ConfigException {
     List<String> ok = Arrays.asList(allowed);

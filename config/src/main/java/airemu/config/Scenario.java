@@ -1,0 +1,181 @@
+package airemu.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A scenario: a timeline of network faults and actions applied to a running device, read from a
+ * YAML file. Random choices (jitter, loss) are drawn from {@code seed}, so a run is reproducible.
+ *
+ * <pre>
+ * seed: 42
+ * timeline:
+ *   - at: 10s
+ *     do: link-down
+ *     adapter: LWIP_GP
+ *     for: 5s            # then undone (link-up)
+ *   - at: 30s
+ *     do: latency
+ *     adapter: LWIP_GP
+ *     delay: 300ms
+ *     jitter: 50ms
+ *     for: 20s
+ *   - at: 1m
+ *     do: flap           # down for 'down', then up, every 'every', 'repeat' times
+ *     adapter: LWIP_STA
+ *     down: 2s
+ *     every: 10s
+ *     repeat: 20
+ * </pre>
+ */
+public record Scenario(String file, long seed, List<Step> timeline) {
+
+  public Scenario {
+    timeline = List.copyOf(timeline);
+  }
+
+  /** What a step does; {@code keys} are the parameters it accepts besides the common ones. */
+  public enum Action {
+    LINK_DOWN("link-down", true, true),
+    LINK_UP("link-up", true, false),
+    IP_LOSE("ip-lose", true, true),
+    IP_READY("ip-ready", true, false),
+    IP_CHANGE("ip-change", true, false, "ip"),
+    FLAP("flap", true, false, "down"),
+    DNS("dns", true, true, "mode"),
+    UNREACHABLE("unreachable", true, true, "host"),
+    RESET("reset", true, false),
+    LATENCY("latency", true, true, "delay", "jitter"),
+    LOSS("loss", true, true, "percent"),
+    BANDWIDTH("bandwidth", true, true, "kbps"),
+    BLACKHOLE("blackhole", true, true),
+    CLEAR("clear", true, false),
+    REBOOT("reboot", false, false);
+
+    Action(String id, boolean needsAdapter, boolean undoable, String... keys) {
+      this.id = id;
+      this.needsAdapter = needsAdapter;
+      this.undoable = undoable;
+      this.keys = List.of(keys);
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** Whether {@code for: DURATION} can undo it afterwards. */
+    public boolean undoable() {
+      return undoable;
+    }
+
+    static Optional<Action> byId(String id) {
+      for (Action a : values()) if (a.id.equals(id)) return Optional.of(a);
+      return Optional.empty();
+    }
+
+    private final String id;
+    private final boolean needsAdapter;
+    private final boolean undoable;
+    private final List<String> keys;
+  }
+
+  /**
+   * One entry of the timeline. Times are milliseconds from boot; {@code forMillis} 0 means the
+   * effect stays; with {@code repeat} n > 1 the step happens n times, {@code everyMillis} apart.
+   * Parameters are kept as written, already validated: {@code delay}, {@code jitter}, {@code down}
+   * are durations in ms, {@code percent} 0..100, {@code kbps} > 0, {@code mode} fail|timeout,
+   * {@code host} and {@code ip} text.
+   */
+  public record Step(int line, long atMillis, Action action, String adapter, long forMillis, long everyMillis, int repeat,
+      Map<String, Object> params) {
+    public Step {
+      params = Map.copyOf(params);
+    }
+
+    public long millis(String key, long def) {
+      Object v = params.get(key);
+      return v == null ? def : ((Number) v).longValue();
+    }
+
+    public String text(String key, String def) {
+      Object v = params.get(key);
+      return v == null ? def : v.toString();
+    }
+  }
+
+  public static Scenario load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such scenario file");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), text);
+  }
+
+  private static final String[] COMMON = {"at", "do", "adapter", "for", "every", "repeat"};
+
+  public static Scenario parse(String file, String text) throws ConfigException {
+    YamlMap root = YamlMap.parse(file, text);
+    root.requireOnly("seed", "timeline");
+    long seed = root.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    List<Step> steps = new ArrayList<>();
+    List<String> actions = new ArrayList<>();
+    for (Action a : Action.values()) actions.add(a.id);
+    for (YamlMap s : root.listOfMaps("timeline")) {
+      String id = s.choice("do", null, actions);
+      Action action = Action.byId(id).orElseThrow();
+      List<String> allowed = new ArrayList<>(Arrays.asList(COMMON));
+      allowed.addAll(action.keys);
+      s.requireOnly(allowed.toArray(String[]::new));
+      long at = s.durationMillis("at", -1);
+      if (at < 0) throw s.errorAt("at", "missing key 'at' (when the step happens, e.g. 'at: 10s')");
+      String adapter = s.optString("adapter").orElse(null);
+      if (action.needsAdapter && adapter == null) {
+        throw s.errorAt("do", "'" + id + "' needs 'adapter' (e.g. 'adapter: LWIP_GP')");
+      }
+      long forMillis = s.durationMillis("for", 0);
+      if (forMillis > 0 && !action.undoable) throw s.errorAt("for", "'" + id + "' cannot be undone, so 'for' does not apply");
+      int repeat = (int) s.integer("repeat", 1, 1, 1_000_000);
+      long every = s.durationMillis("every", 0);
+      if (repeat > 1 && every <= 0) throw s.errorAt("repeat", "'repeat' needs 'every' (e.g. 'every: 10s')");
+      Map<String, Object> params = new LinkedHashMap<>();
+      switch (action) {
+        case LATENCY -> {
+          params.put("delay", s.durationMillis("delay", -1));
+          if ((long) params.get("delay") < 0) throw s.errorAt("do", "'latency' needs 'delay' (e.g. 'delay: 300ms')");
+          params.put("jitter", s.durationMillis("jitter", 0));
+        }
+        case FLAP -> {
+          long down = s.durationMillis("down", -1);
+          if (down <= 0) throw s.errorAt("do", "'flap' needs 'down' (how long the link stays down, e.g. 'down: 2s')");
+          if (repeat > 1 && down >= every) throw s.errorAt("down", "'down' must be shorter than 'every'");
+          params.put("down", down);
+        }
+        case LOSS -> params.put("percent", s.integer("percent", 100, 0, 100));
+        case BANDWIDTH -> params.put("kbps", s.integer("kbps", -1, 1, Integer.MAX_VALUE));
+        case DNS -> params.put("mode", s.choice("mode", "fail", List.of("fail", "timeout")));
+        case UNREACHABLE -> params.put("host", s.string("host"));
+        case IP_CHANGE -> s.optString("ip").ifPresent(ip -> params.put("ip", ip));
+        default -> { }
+      }
+      if (action == Action.BANDWIDTH && (long) params.get("kbps") < 0) {
+        throw s.errorAt("do", "'bandwidth' needs 'kbps' (e.g. 'kbps: 64')");
+      }
+      steps.add(new Step(s.line(), at, action, adapter, forMillis, every, repeat, params));
+    }
+    steps.sort((a, b) -> Long.compare(a.atMillis(), b.atMillis()));
+    return new Scenario(file, seed, steps);
+  }
+}
