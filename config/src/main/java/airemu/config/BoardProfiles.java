@@ -6,8 +6,6 @@ import airemu.boards.ConstantsEra;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,14 +60,7 @@ public final class BoardProfiles {
   }
 
   public static BoardProfile load(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such board profile file");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
-    }
+    String text = YamlMap.read(file, "board profile file");
     String name = file.getFileName().toString();
     String id = name.replaceFirst("\\.ya?ml$", "").toLowerCase(Locale.ROOT);
     return parse(file.toString(), id, text);

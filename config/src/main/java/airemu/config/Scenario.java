@@ -1,9 +1,5 @@
 package airemu.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,15 +109,7 @@ public record Scenario(String file, long seed, List<Step> timeline) {
   }
 
   public static Scenario load(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such scenario file");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
-    }
-    return parse(file.toString(), text);
+    return parse(file.toString(), YamlMap.read(file, "scenario file"));
   }
 
   private static final String[] COMMON = {"at", "do", "adapter", "for", "every", "repeat"};

@@ -25,6 +25,17 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  */
 public final class YamlMap {
 
+  /** Reads a file the user pointed at; {@code what} names it in the error ("board profile file"). */
+  public static String read(java.nio.file.Path file, String what) throws ConfigException {
+    try {
+      return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigException(file + ": no such " + what);
+    } catch (java.io.IOException e) {
+      throw new ConfigException(file + ": cannot read the " + what + ": " + e.getMessage());
+    }
+  }
+
   /** Parses {@code text} (the content of {@code file}) whose top level must be a mapping. */
   public static YamlMap parse(String file, String text) throws ConfigException {
     Optional<Node> root;
