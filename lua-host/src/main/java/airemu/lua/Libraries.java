@@ -9,7 +9,7 @@ import party.iroiro.luajava.Lua;
  */
 final class Libraries {
   /** Globals the prelude registers in {@code package.loaded}. */
-  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io");
+  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "crypto");
 
   private Libraries() {}
 
@@ -19,5 +19,6 @@ final class Libraries {
     McuLib.install(fw, L);
     JsonLib.install(fw, L);
     StringLib.install(fw, L);
+    CryptoLib.install(fw, L);
   }
 }
