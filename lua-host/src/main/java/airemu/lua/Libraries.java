@@ -9,7 +9,7 @@ import party.iroiro.luajava.Lua;
  */
 final class Libraries {
   /** Globals the prelude registers in {@code package.loaded}. */
-  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff");
+  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff", "crypto");
 
   private Libraries() {}
 
@@ -20,5 +20,6 @@ final class Libraries {
     JsonLib.install(fw, L);
     StringLib.install(fw, L);
     ZbuffLib.install(fw, L);
+    CryptoLib.install(fw, L);
   }
 }
