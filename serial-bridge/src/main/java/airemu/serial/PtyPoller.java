@@ -94,6 +94,7 @@ final class PtyPoller {
         putPollFd(n++, wakeRead, Libc.POLLIN);
         polled.clear();
         for (PtyTransport pty : ptys) {
+          pty.checkGone();
           if (pty.needsTick()) ticking = true;
           if (!pty.hasClient()) continue;
           short events = Libc.POLLIN;

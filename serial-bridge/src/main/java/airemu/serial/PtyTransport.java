@@ -98,20 +98,23 @@ final class PtyTransport implements Transport, Client {
         }
         return;
       }
-      if (clientGone()) return; // not dropped: like a detached pty, the backlog has it for the next client
-      int n = writeMaster(bytes);
-      if (n < 0) { // EIO: the client is gone; the poller sees the hang-up and detaches
-        dropped.addAndGet(bytes.length);
-        return;
-      }
-      if (n < bytes.length) {
-        // The rest of a chunk always waits, even over the limit, so that no line is torn in the middle.
-        pending.append(bytes, n, bytes.length - n);
-        wake = true;
+      if (clientGone()) { // not dropped: like a detached pty, the backlog has it for the next client
+        wake = reportGone();
+      } else {
+        int n = writeMaster(bytes);
+        if (n < 0) { // EIO: the client is gone
+          dropped.addAndGet(bytes.length);
+          wake = reportGone();
+        } else if (n < bytes.length) {
+          // The rest of a chunk always waits, even over the limit, so that no line is torn in the middle.
+          pending.append(bytes, n, bytes.length - n);
+          wake = true; // to add POLLOUT
+        }
       }
     }
-    if (wake) PtyPoller.get().wake(); // to add POLLOUT
+    if (wake) PtyPoller.get().wake();
   }
+
 
   @Override
   public String toString() {
@@ -147,6 +150,18 @@ final class PtyTransport implements Transport, Client {
     }
     if ((revents & Libc.POLLOUT) != 0 && !hangUp) flushPending();
     if (hangUp) hangUp();
+  }
+
+  /**
+   * Detaches the client if a send saw it gone. The poller usually sees the hang-up itself, but not when
+   * the next client opens the slave before the poller thread runs: {@code POLLHUP} is a level, and it is
+   * gone by then. The generation keeps a late report from detaching the client that came next.
+   */
+  void checkGone() {
+    if (goneGeneration == generation && state == LIVE) {
+      goneGeneration = -1;
+      hangUp();
+    }
   }
 
   void tick(long nowNanos) {
@@ -302,7 +317,14 @@ final class PtyTransport implements Transport, Client {
 
   private void attach() {
     state = LIVE;
+    generation++;
     hub.attach(this);
+  }
+
+  /** Called by a send that found no client; returns true: the poller must be woken to act on it. */
+  private boolean reportGone() {
+    goneGeneration = generation;
+    return true;
   }
 
   private void hangUp() {
@@ -379,6 +401,10 @@ final class PtyTransport implements Transport, Client {
   private final ByteQueue pending = new ByteQueue();
   private boolean closeRequested;
   private volatile boolean released;
+
+  // written by the poller thread only
+  private volatile int generation; // counts attaches, to tell one client's hang-up from the next's
+  private volatile int goneGeneration = -1; // the generation a send found gone; -1 for none
 
   // poller thread only (stalled is also read under the lock by wantsPollOut, on the same thread)
   private int state = DETACHED;

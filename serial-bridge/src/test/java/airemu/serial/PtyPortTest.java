@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fazecast.jSerialComm.SerialPort;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class PtyPortTest {
     } finally {
       port.close();
     }
-    assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS), "link left behind");
+    assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "link left behind");
   }
 
   @Test
@@ -115,7 +117,7 @@ class PtyPortTest {
 
   @Test
   void atResetRunsTheResetCallbackAndUnknownCommandsAnswerErr() throws Exception {
-    java.util.concurrent.CountDownLatch reset = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch reset = new CountDownLatch(1);
     LogPort.Options options = Wire.options().withOnReset(reset::countDown);
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), options)) {
       SerialPort client = Wire.openSerial(port.endpoints().get(0).device());

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import airemu.core.LogRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -142,7 +143,7 @@ class Rfc2217CodecTest {
   @Test
   void overRealTcpTheLogPortSpeaksTelnetAndEscapesFf() throws Exception {
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("rfc2217:0")), Wire.options().withEcho(false))) {
-      port.write(new airemu.core.LogRecord(0, 0, bytes('b', 'i', 'n', 0xFF, '\n')));
+      port.write(new LogRecord(0, 0, bytes('b', 'i', 'n', 0xFF, '\n')));
       try (Socket s = new Socket("127.0.0.1", port.endpoints().get(0).localPort())) {
         s.setSoTimeout(Wire.TIMEOUT_MILLIS);
         InputStream in = s.getInputStream();

@@ -9,11 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import airemu.core.LogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,9 +98,9 @@ class SocketPortTest {
   @Test
   void timestampsAndLfAreOptional() throws Exception {
     LogPort.Options options = Wire.options().withTimestamps(true).withLineEnding(LogPort.LineEnding.LF)
-        .withZone(java.time.ZoneOffset.UTC);
+        .withZone(ZoneOffset.UTC);
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("tcp:0")), options)) {
-      port.write(new airemu.core.LogRecord(0, 1_767_225_600_123L, "I/user.main a\nI/user.main b\n".getBytes()));
+      port.write(new LogRecord(0, 1_767_225_600_123L, "I/user.main a\nI/user.main b\n".getBytes()));
       try (Socket s = connect(port)) {
         assertEquals("[2026-01-01 00:00:00.123] I/user.main a\n", readLine(s.getInputStream()));
         assertEquals("[2026-01-01 00:00:00.123] I/user.main b\n", readLine(s.getInputStream()));
@@ -127,7 +133,7 @@ class SocketPortTest {
   @Test
   void pyserialRfc2217CarriesRawFfBytesBothWays() throws Exception {
     Wire.assumePyserial();
-    java.util.concurrent.BlockingQueue<byte[]> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     try (DataPort port = DataPort.open("uart1", List.of(PortSpec.parse("rfc2217:0")), received::add)) {
       String script = String.join("\n",
           "import sys, serial",
@@ -135,19 +141,24 @@ class SocketPortTest {
           "s.write(b'\\xff\\x00\\xff\\xff!')",
           "print(s.read(4).hex())",
           "s.close()");
-      Thread device = new Thread(() -> {
-        try {
-          ByteArrayOutputStream got = new ByteArrayOutputStream();
-          while (got.size() < 5) got.writeBytes(received.take());
-          assertArrayEquals(new byte[] {(byte) 0xff, 0, (byte) 0xff, (byte) 0xff, '!'}, got.toByteArray());
-          port.write(new byte[] {(byte) 0xff, 1, (byte) 0xff, 2});
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      // The device side: collects what arrives, then answers, while python waits for the answer.
+      CompletableFuture<byte[]> device = CompletableFuture.supplyAsync(() -> {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        while (got.size() < 5) {
+          try {
+            byte[] chunk = received.poll(Wire.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (chunk == null) break;
+            got.writeBytes(chunk);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
         }
+        port.write(new byte[] {(byte) 0xff, 1, (byte) 0xff, 2});
+        return got.toByteArray();
       });
-      device.start();
       assertEquals(List.of("ff01ff02"), Wire.python(script, port.endpoints().get(0).address()));
-      device.join();
+      assertArrayEquals(new byte[] {(byte) 0xff, 0, (byte) 0xff, (byte) 0xff, '!'}, device.get());
     }
   }
 
@@ -158,7 +169,7 @@ class SocketPortTest {
   }
 
   static List<String> readN(InputStream in, int n) throws IOException {
-    java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) lines.add(readLine(in));
     return lines;
   }
