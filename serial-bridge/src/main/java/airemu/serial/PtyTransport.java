@@ -48,7 +48,9 @@ final class PtyTransport implements Transport, Client {
       }
       if (slave == null) throw failed("ptsname");
       held = makeRaw(slave);
-      if (!Libc.MAC) {
+      if (Libc.MAC) {
+        c.fcntl(held, Libc.F_SETFD, Libc.FD_CLOEXEC);
+      } else {
         c.close(held);
         held = -1;
       }
@@ -114,7 +116,6 @@ final class PtyTransport implements Transport, Client {
     }
     if (wake) PtyPoller.get().wake();
   }
-
 
   @Override
   public String toString() {
