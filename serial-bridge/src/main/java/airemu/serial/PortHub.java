@@ -1,0 +1,162 @@
+package airemu.serial;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host side of one emulated UART: the transports it is exposed on, the clients attached to them and
+ * the backlog a newly attached client is given first.
+ *
+ * <p>Everything the device sends goes through {@link #toHost}, which appends to the backlog and hands
+ * the bytes to every attached client under one lock. {@link #attach} takes the same lock to replay the
+ * backlog and join the live clients in one step, so an attaching client sees each byte exactly once and
+ * in order. Clients never block (see {@link Client#send}), so the lock is only ever held briefly and
+ * the device is never slowed by a client that does not read.
+ *
+ * <h2>When a client counts as attached</h2>
+ * Many clients throw away what is waiting when they open a port: pyserial's {@code Serial} open and its
+ * {@code socket://} and {@code rfc2217://} opens all call {@code reset_input_buffer}. A backlog sent the
+ * instant a connection appears would be thrown away with it. So where the backlog is replayed
+ * ({@link #replaysBacklog()}), a transport attaches a new client either when that client first sends
+ * something (it has finished opening by then) or after {@link #SETTLE_MILLIS} without Telnet
+ * negotiation, whichever comes first. Output in between is not lost: it goes to the backlog, which the
+ * replay includes.
+ */
+final class PortHub {
+  /** Quiet time after a client connects before it is given the backlog; see the class comment. */
+  static final long SETTLE_MILLIS = 150;
+
+  PortHub(String name, int backlogBytes, FromHost inbound) {
+    this.name = name;
+    this.backlog = new Backlog(backlogBytes);
+    this.inbound = inbound;
+  }
+
+  /** Opens a transport for each spec; if one fails, closes those already open and throws. */
+  void open(List<PortSpec> specs) throws IOException {
+    if (specs.isEmpty()) throw new IllegalArgumentException(name + ": no port spec given");
+    try {
+      for (PortSpec spec : specs) {
+        try {
+          transports.add(Transport.open(spec, this));
+        } catch (IOException e) {
+          throw new IOException(name + ": cannot open " + spec + ": " + e.getMessage(), e);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Sends device output to every attached client and keeps it in the backlog. Any thread; never blocks. */
+  void toHost(byte[] bytes) {
+    if (bytes.length == 0) return;
+    synchronized (this) {
+      backlog.append(bytes);
+      for (Client c : live) c.send(bytes);
+    }
+  }
+
+  /** Gives {@code client} the backlog, then everything that follows. Idempotent. */
+  void attach(Client client) {
+    synchronized (this) {
+      for (Client c : live) {
+        if (c == client) return;
+      }
+      if (backlog.enabled()) {
+        byte[] replay = backlog.snapshot();
+        if (replay.length > 0) client.send(replay);
+      }
+      Client[] next = Arrays.copyOf(live, live.length + 1);
+      next[live.length] = client;
+      live = next; // a fresh array, so a send that re-enters never sees the array change under it
+    }
+  }
+
+  /** Stops sending to {@code client}. Idempotent. */
+  void detach(Client client) {
+    synchronized (this) {
+      int i = 0;
+      while (i < live.length && live[i] != client) i++;
+      if (i == live.length) return;
+      Client[] next = new Client[live.length - 1];
+      System.arraycopy(live, 0, next, 0, i);
+      System.arraycopy(live, i + 1, next, i, next.length - i);
+      live = next;
+    }
+  }
+
+  /** Delivers bytes a client sent; called on an I/O thread. */
+  void fromHost(byte[] bytes) {
+    if (bytes.length == 0) return;
+    try {
+      inbound.fromHost(bytes);
+    } catch (RuntimeException e) {
+      log().error("{}: inbound handler failed", name, e);
+    }
+  }
+
+  /** Whether attaching clients get a backlog, and so whether transports should wait for them to settle. */
+  boolean replaysBacklog() {
+    return backlog.enabled();
+  }
+
+  /** The most a replay can be, for transports sizing their buffers. */
+  int backlogCapacity() {
+    return backlog.capacity();
+  }
+
+  int attachedClients() {
+    synchronized (this) {
+      return live.length;
+    }
+  }
+
+  List<Endpoint> endpoints() {
+    List<Endpoint> out = new ArrayList<>();
+    for (Transport t : transports) out.add(t.endpoint());
+    return List.copyOf(out);
+  }
+
+  List<Transport> transports() {
+    return List.copyOf(transports);
+  }
+
+  long droppedBytes() {
+    long sum = 0;
+    for (Transport t : transports) sum += t.droppedBytes();
+    return sum;
+  }
+
+  void close() {
+    for (Transport t : transports) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        log().warn("{}: closing {} failed", name, t.endpoint(), e);
+      }
+    }
+    synchronized (this) {
+      live = new Client[0];
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(PortHub.class);
+  }
+
+  private final String name; // for messages: "log port", "uart1"
+  private final Backlog backlog; // guarded by this
+  private final FromHost inbound;
+  private final List<Transport> transports = new ArrayList<>(); // written by open only
+  private Client[] live = new Client[0]; // guarded by this; replaced, never mutated
+}
