@@ -7,6 +7,7 @@ import airemu.core.Device;
 import airemu.core.DeviceListener;
 import airemu.core.LogRecord;
 import airemu.core.Scheduler;
+import airemu.lua.DeviceSetup;
 import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
 import com.sun.management.OperatingSystemMXBean;
@@ -121,7 +122,7 @@ public final class Bench {
       List<Device> all = new ArrayList<>();
       for (int i = 0; i < devices; i++) {
         Device d = scheduler.newDevice(new Device.Options("d" + i, Device.CrashPolicy.STOP, 5000),
-            dev -> new LuaFirmware(dev, board, project, dir.resolve("fs")), new DeviceListener() {
+            dev -> new LuaFirmware(dev, DeviceSetup.of(board, project, dir.resolve("fs"))), new DeviceListener() {
               @Override
               public void onLog(Device dev, LogRecord r) {
                 if (r.text().equals("I/user.bench up")) up.countDown();
@@ -184,7 +185,7 @@ public final class Bench {
       long t0 = System.nanoTime();
       try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers())) {
         Device d = scheduler.newDevice(new Device.Options("tasks", Device.CrashPolicy.STOP, 60_000),
-            dev -> new LuaFirmware(dev, board, project, dir.resolve("fs")), new DeviceListener() {
+            dev -> new LuaFirmware(dev, DeviceSetup.of(board, project, dir.resolve("fs"))), new DeviceListener() {
               @Override
               public void onLog(Device dev, LogRecord r) {
                 if (r.text().startsWith("I/user.bench done")) result[0] = Long.parseLong(r.text().replaceAll(".* ", ""));

@@ -9,6 +9,7 @@ import airemu.core.Device;
 import airemu.core.DeviceListener;
 import airemu.core.LogRecord;
 import airemu.core.Scheduler;
+import airemu.lua.DeviceSetup;
 import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
 import java.io.IOException;
@@ -187,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
     Set<String> pending = new LinkedHashSet<>(expect);
     try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers())) {
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
-          d -> LuaFirmware.forDevice(d, profile, project, storage), new DeviceListener() {
+          d -> LuaFirmware.forDevice(d, DeviceSetup.of(profile, project, storage)), new DeviceListener() {
             @Override
             public void onLog(Device d, LogRecord record) {
               console.print(record);

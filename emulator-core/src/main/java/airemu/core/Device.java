@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * its wait deadline passes, and the firmware returns a {@link Step} instead of blocking.
  *
  * <pre>{@code
- * Device device = scheduler.newDevice(options, d -> new LuaFirmware(d, project, board), listener);
+ * Device device = scheduler.newDevice(options, d -> new LuaFirmware(d, setup), listener);
  * device.start();
  * int exitCode = device.stopped().join();
  * }</pre>

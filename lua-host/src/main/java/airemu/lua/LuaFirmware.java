@@ -23,7 +23,7 @@ import party.iroiro.luajava.LuaException;
  * reset, {@code os.exit} or {@code rtos.reboot} ends the VM with the module's log lines.
  *
  * <pre>{@code
- * Device device = scheduler.newDevice(options, d -> new LuaFirmware(d, board, fs), listener);
+ * Device device = scheduler.newDevice(options, d -> new LuaFirmware(d, DeviceSetup.of(board, project, storage)), listener);
  * }</pre>
  */
 public final class LuaFirmware implements Firmware {
@@ -31,28 +31,25 @@ public final class LuaFirmware implements Firmware {
   private static final int MESSAGES_PER_STEP = 256;
   private static final long MSG_TIMER = 1;
 
-  /**
-   * @param storage the device's writable file system (a host folder kept across reboots)
-   */
-  public LuaFirmware(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
-    attach(device, board, project, storage);
+  public LuaFirmware(Device device, DeviceSetup setup) {
+    attach(device, setup);
   }
 
   /**
    * The firmware for a device's boot; the first one takes over the VM that {@link #warmUp} prepared,
    * if a command line started one.
    */
-  public static LuaFirmware forDevice(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
+  public static LuaFirmware forDevice(Device device, DeviceSetup setup) {
     java.util.concurrent.CompletableFuture<LuaFirmware> f = prepared;
     if (f != null) {
       prepared = null;
       LuaFirmware fw = f.join();
       if (fw != null) {
-        fw.attach(device, board, project, storage);
+        fw.attach(device, setup);
         return fw;
       }
     }
-    return new LuaFirmware(device, board, project, storage);
+    return new LuaFirmware(device, setup);
   }
 
   /**
@@ -64,7 +61,7 @@ public final class LuaFirmware implements Firmware {
     prepared = f;
     LuaFirmware fw = null;
     try {
-      fw = new LuaFirmware(null, null, null, null);
+      fw = new LuaFirmware(null, null);
       fw.prepareVm();
     } catch (RuntimeException | Error e) {
       if (fw != null) fw.close();
@@ -82,10 +79,11 @@ public final class LuaFirmware implements Firmware {
     return startMain(vm.main());
   }
 
-  private void attach(Device device, BoardProfile board, Project project, java.nio.file.Path storage) {
+  private void attach(Device device, DeviceSetup setup) {
     this.device = device;
-    this.board = board;
-    this.fs = project == null ? null : new FileSystem(project, storage);
+    this.setup = setup;
+    this.board = setup == null ? null : setup.board();
+    this.fs = setup == null ? null : new FileSystem(setup.project(), setup.storage());
   }
 
   /** The VM with the firmware's libraries and the prelude, before any script runs. */
@@ -124,6 +122,10 @@ public final class LuaFirmware implements Firmware {
 
   BoardProfile board() {
     return board;
+  }
+
+  DeviceSetup setup() {
+    return setup;
   }
 
   FileSystem fs() {
@@ -449,6 +451,7 @@ public final class LuaFirmware implements Firmware {
 
   // set once when the firmware is attached to its device, before the boot step reads them
   private Device device;
+  private DeviceSetup setup;
   private BoardProfile board;
   private FileSystem fs;
 

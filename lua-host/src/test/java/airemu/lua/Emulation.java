@@ -76,7 +76,7 @@ final class Emulation implements AutoCloseable {
   private Emulation(BoardProfile board, Project project, Path storage, Device.CrashPolicy onCrash, long watchdogMillis) {
     this.scheduler = Scheduler.create(Clock.system(), 2);
     this.device = scheduler.newDevice(new Device.Options("test-" + board.id(), onCrash, watchdogMillis),
-        d -> new LuaFirmware(d, board, project, storage), new DeviceListener() {
+        d -> new LuaFirmware(d, DeviceSetup.of(board, project, storage)), new DeviceListener() {
           @Override
           public void onLog(Device d, LogRecord r) {
             synchronized (lines) {

@@ -57,7 +57,7 @@ class ScaleTest {
         }
       };
       Device idleDevice = scheduler.newDevice(new Device.Options("idle", Device.CrashPolicy.STOP, 5000),
-          d -> new LuaFirmware(d, board, idle, dir.resolve("fs-idle")), listener);
+          d -> new LuaFirmware(d, DeviceSetup.of(board, idle, dir.resolve("fs-idle"))), listener);
       idleDevice.start();
       assertThat(idleBooted.await(60, TimeUnit.SECONDS)).isTrue();
       long idleSteps = idleDevice.steps();
@@ -65,7 +65,7 @@ class ScaleTest {
       List<Device> devices = new ArrayList<>();
       for (int i = 0; i < DEVICES; i++) {
         Device d = scheduler.newDevice(new Device.Options("dev" + i, Device.CrashPolicy.STOP, 5000),
-            dev -> new LuaFirmware(dev, board, p, dir.resolve("fs")), listener);
+            dev -> new LuaFirmware(dev, DeviceSetup.of(board, p, dir.resolve("fs"))), listener);
         devices.add(d);
         d.start();
       }
