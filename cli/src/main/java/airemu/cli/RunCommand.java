@@ -12,6 +12,7 @@ import airemu.core.Scheduler;
 import airemu.lua.DeviceSetup;
 import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
+import airemu.serial.LogPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,14 +47,15 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_ON_CRASH = "stop";
   static final String DEFAULT_WATCHDOG = "5s";
+  static final String DEFAULT_LOG_PORT_EOL = "crlf";
 
   /**
    * Options with a value, and flags, as {@link #parseFast} knows them; a test checks this against
    * the annotations below so both parsers accept the same options.
    */
-  static final java.util.Set<String> VALUE_OPTIONS =
-      java.util.Set.of("--board", "--timeout", "--expect", "--fail", "--on-crash", "--watchdog", "--fs");
-  static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug");
+  static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--board", "--timeout", "--expect", "--fail",
+      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart");
+  static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug", "--log-port-timestamps", "--uart-udp");
 
   /**
    * The common {@code run} command line without picocli, whose first parse costs more than the
@@ -75,8 +77,12 @@ final class RunCommand implements Callable<Integer> {
       }
       if (FLAG_OPTIONS.contains(a)) {
         if (value != null) return null;
-        if (a.equals("--plain")) r.plain = true;
-        else r.debug = true;
+        switch (a) {
+          case "--plain" -> r.plain = true;
+          case "--log-port-timestamps" -> r.logPortTimestamps = true;
+          case "--uart-udp" -> r.uartUdp = true;
+          default -> r.debug = true;
+        }
         continue;
       }
       if (VALUE_OPTIONS.contains(a)) {
@@ -91,6 +97,9 @@ final class RunCommand implements Callable<Integer> {
           case "--fail" -> r.fail.add(value);
           case "--on-crash" -> r.onCrash = value;
           case "--watchdog" -> r.watchdog = value;
+          case "--log-port" -> r.logPorts.add(value);
+          case "--log-port-eol" -> r.logPortEol = value;
+          case "--uart" -> r.uarts.add(value);
           default -> r.fs = Path.of(value);
         }
         continue;
@@ -149,6 +158,30 @@ final class RunCommand implements Callable<Integer> {
           + "Default: a fresh temporary folder, deleted at the end.")
   Path fs;
 
+  @Option(names = "--log-port", paramLabel = "SPEC",
+      description = "Expose the module's log port for a log viewer or terminal (repeatable, or comma-separated): pty, "
+          + "pty:PATH (a stable link to the pty), tcp:[HOST:]PORT, rfc2217:[HOST:]PORT or serial:NAME[@BAUD] "
+          + "(an existing port, e.g. one end of a com0com pair), e.g. --log-port pty:./luat-log --log-port rfc2217:7000. "
+          + "Where each one is is printed on stderr at start.")
+  List<String> logPorts = new ArrayList<>();
+
+  @Option(names = "--log-port-eol", paramLabel = "crlf|lf", defaultValue = DEFAULT_LOG_PORT_EOL,
+      description = "Line ending on the log port, e.g. --log-port-eol lf. Default: ${DEFAULT-VALUE}.")
+  String logPortEol = DEFAULT_LOG_PORT_EOL;
+
+  @Option(names = "--log-port-timestamps",
+      description = "Prefix each line on the log port with the LuaTools timestamp, e.g. '[2026-08-03 10:00:00.123] I/user.main hi'.")
+  boolean logPortTimestamps;
+
+  @Option(names = "--uart", paramLabel = "ID=SPEC",
+      description = "Wire the script's uart ID to a host port (repeatable): pty, pty:PATH, tcp:[HOST:]PORT, "
+          + "rfc2217:[HOST:]PORT, serial:NAME[@BAUD] or udp:[HOST:]PORT, e.g. --uart 1=tcp:9001.")
+  List<String> uarts = new ArrayList<>();
+
+  @Option(names = "--uart-udp",
+      description = "Wire every uart without --uart to UDP port 9000+ID, as the LuatOS PC simulator does, e.g. uart 1 is UDP 9001.")
+  boolean uartUdp;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help, e.g. airemu run --help.")
   boolean help;
 
@@ -186,11 +219,20 @@ final class RunCommand implements Callable<Integer> {
       long watchdogMillis) throws Exception {
     Console console = new Console(out, !plain);
     Set<String> pending = new LinkedHashSet<>(expect);
-    try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers())) {
+    LogPort.LineEnding eol;
+    try {
+      eol = LogPort.LineEnding.parse(logPortEol);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--log-port-eol must be 'crlf' or 'lf', not '" + logPortEol + "'");
+    }
+    try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
+        HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
+      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports);
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
-          d -> LuaFirmware.forDevice(d, DeviceSetup.of(profile, project, storage)), new DeviceListener() {
+          d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
             @Override
             public void onLog(Device d, LogRecord record) {
+              ports.log(record);
               console.print(record);
               String text = record.text();
               for (String f : fail) {
@@ -202,6 +244,10 @@ final class RunCommand implements Callable<Integer> {
               if (!pending.isEmpty() && pending.removeIf(text::contains) && pending.isEmpty()) d.stop(ExitCode.OK);
             }
           });
+      if (!logPorts.isEmpty()) {
+        ports.openLogPort(logPorts, eol, logPortTimestamps, profile, device, LuaFirmware.uniqueId(device.name(), profile));
+      }
+      ports.openUarts(device);
       Thread hook = new Thread(() -> device.stop(130), "airemu-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       device.start();

@@ -126,6 +126,20 @@ class RunCommandTest {
   }
 
   @Test
+  void theLogPortIsAnnouncedAndABadSpecIsOneLine() throws Exception {
+    String p = project("log.info('main', 'hi') os.exit(0)");
+    Result ok = airemu("run", "--log-port", "tcp:0", "--uart", "1=tcp:0", p);
+    assertThat(ok.code).isZero();
+    assertThat(ok.err).containsPattern("airemu: log port at socket://127\\.0\\.0\\.1:\\d+\n")
+        .containsPattern("airemu: uart1 at socket://127\\.0\\.0\\.1:\\d+\n");
+    Result bad = airemu("run", "--log-port", "tcp:nope", p);
+    assertThat(bad.code).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.err).startsWith("airemu: --log-port: bad port spec \"tcp:nope\"").hasLineCount(1);
+    Result uart = airemu("run", "--uart", "x=tcp:1", p);
+    assertThat(uart.err).isEqualTo("airemu: --uart x=tcp:1: write ID=SPEC, e.g. --uart 1=tcp:9001 or --uart 2=pty:./uart2\n");
+  }
+
+  @Test
   void boardsListsTheBuiltInBoards() {
     Result r = airemu("boards");
     assertThat(r.code).isZero();

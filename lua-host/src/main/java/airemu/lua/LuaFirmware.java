@@ -132,6 +132,11 @@ public final class LuaFirmware implements Firmware {
     return fs;
   }
 
+  /** The chip id {@code mcu.unique_id()} returns on the device named {@code deviceName}. */
+  public static byte[] uniqueId(String deviceName, BoardProfile board) {
+    return McuLib.uniqueId(deviceName, board.uniqueIdBytes());
+  }
+
   /** The device's wall clock as scripts read it ({@code os.time}), in epoch milliseconds. */
   long wallMillis() {
     return device.clock().currentTimeMillis() + wallOffsetMillis;
