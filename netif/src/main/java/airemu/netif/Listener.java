@@ -52,6 +52,13 @@ final class Listener extends Conn {
     return waiting.poll();
   }
 
+  /** Bytes received by clients still waiting to be taken; for tests. */
+  synchronized int waitingBytes() {
+    int n = 0;
+    for (TcpConn c : waiting) n += c.queuedBytes();
+    return n;
+  }
+
   /** Closes the listening socket and the clients nobody took. */
   @Override
   void close() {
