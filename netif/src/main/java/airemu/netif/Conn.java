@@ -93,6 +93,7 @@ abstract class Conn {
     synchronized (this) {
       int n = data.readableBytes();
       if (closed || severed || (datagram && queued + n > rxLimit)) {
+        if (datagram && !closed && !severed) drops++;
         data.release();
         return false;
       }
@@ -127,7 +128,6 @@ abstract class Conn {
    * Device thread.
    */
   final Taken take(int max, SocketCtrl.RxSink sink, boolean datagram) {
-    Channel resume = null;
     Taken taken;
     synchronized (this) {
       if (datagram) {
@@ -158,23 +158,23 @@ abstract class Conn {
         taken = new Taken(n, null);
       }
       if (paused && queued < rxLimit && !closed && !severed) {
+        // under the lock, so it cannot overtake the I/O thread's next pause (setAutoRead only
+        // flips a flag and schedules a read on the event loop)
         paused = false;
-        resume = channel;
+        channel.config().setAutoRead(true);
       }
     }
-    if (resume != null) resume.config().setAutoRead(true);
     return taken;
   }
 
   /** Stops all traffic after the link was lost; what was received stays readable. Device thread. */
   void sever() {
-    Channel ch;
     synchronized (this) {
       if (closed || severed) return;
       severed = true;
-      ch = channel;
+      paused = false;
+      if (channel != null) channel.config().setAutoRead(false);
     }
-    if (ch != null) ch.config().setAutoRead(false);
   }
 
   /** Closes the socket at once and frees what it holds; posts nothing more. Device thread. */
@@ -224,6 +224,11 @@ abstract class Conn {
     return paused;
   }
 
+  /** Datagrams dropped because the receive buffer was full. */
+  synchronized int droppedDatagrams() {
+    return drops;
+  }
+
   final NetStack stack;
   final int rxLimit;
   /** The host channel; set right after it is created, before any of its events can be posted. */
@@ -238,5 +243,5 @@ abstract class Conn {
   private boolean ended; // ERROR or REMOTE_CLOSE posted
   private boolean deferredRx; // data arrived before an owner was bound
   private Ev deferredEnd; // the connection ended before an owner was bound
-  private int maxQueued, pauses;
+  private int maxQueued, pauses, drops;
 }

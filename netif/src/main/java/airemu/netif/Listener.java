@@ -4,6 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
@@ -27,6 +29,13 @@ final class Listener extends Conn {
     ServerBootstrap b = new ServerBootstrap()
         .group(t.group())
         .channelFactory(t.serverChannels())
+        .handler(new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelActive(ChannelHandlerContext ctx) {
+            l.post(Ev.LISTEN, 0); // bound, and before the first client can be accepted
+            ctx.fireChannelActive();
+          }
+        })
         .childOption(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
         .childHandler(new ChannelInitializer<>() {
           @Override
@@ -38,7 +47,9 @@ final class Listener extends Conn {
     ChannelFuture f = b.bind(bind != null ? new InetSocketAddress(bind, localPort) : new InetSocketAddress(localPort));
     l.channel = f.channel();
     t.track(f.channel());
-    f.addListener((ChannelFutureListener) fu -> l.post(fu.isSuccess() ? Ev.LISTEN : Ev.ERROR, 0));
+    f.addListener((ChannelFutureListener) fu -> {
+      if (!fu.isSuccess()) l.post(Ev.ERROR, 0);
+    });
     return l;
   }
 

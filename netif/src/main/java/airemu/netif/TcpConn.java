@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,10 +82,14 @@ final class TcpConn extends Conn {
     }
     int len = data.readableBytes();
     unsent.addAndGet(len);
-    ch.writeAndFlush(data).addListener((ChannelFutureListener) f -> {
+    // the listener is in place before the write starts, so it runs on the event loop and TX_OK is
+    // posted before any echo the write provokes
+    ChannelPromise done = ch.newPromise();
+    done.addListener((ChannelFutureListener) f -> {
       unsent.addAndGet(-len);
       if (f.isSuccess()) post(Ev.TX_OK, len);
     });
+    ch.writeAndFlush(data, done);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -41,7 +42,9 @@ final class UdpConn extends Conn {
     ChannelFuture f = b.bind(local);
     c.channel = f.channel();
     t.track(f.channel());
-    f.addListener((ChannelFutureListener) fu -> c.post(fu.isSuccess() ? Ev.CONNECT_OK : Ev.ERROR, 0));
+    f.addListener((ChannelFutureListener) fu -> {
+      if (!fu.isSuccess()) c.post(Ev.ERROR, 0); // success: channelActive, before any datagram
+    });
     return c;
   }
 
@@ -61,10 +64,12 @@ final class UdpConn extends Conn {
     }
     int len = data.readableBytes();
     unsent.addAndGet(len);
-    ch.writeAndFlush(new DatagramPacket(data, to)).addListener((ChannelFutureListener) f -> {
+    ChannelPromise done = ch.newPromise(); // listening before the write: TX_OK comes from the event loop
+    done.addListener((ChannelFutureListener) f -> {
       unsent.addAndGet(-len);
       post(Ev.TX_OK, len);
     });
+    ch.writeAndFlush(new DatagramPacket(data, to), done);
   }
 
   @Override
@@ -82,6 +87,12 @@ final class UdpConn extends Conn {
 
   /** Per-channel inbound handler. */
   final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      post(Ev.CONNECT_OK, 0); // bound
+      ctx.fireChannelActive();
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
       InetSocketAddress from = p.sender();
