@@ -16,7 +16,10 @@ import java.util.List;
  * once, as it sees lwIP's queue; the ctrl learns about it from the {@link Ev#RX_NEW} message that
  * follows. The queue is bounded like a TCP window: when it holds {@code rxBufferBytes}, reading from
  * the host socket stops (autoRead off) until the script reads, so a flooding peer is held back by
- * TCP flow control instead of growing memory. Datagrams that do not fit are dropped.
+ * TCP flow control instead of growing memory. Datagrams that do not fit are dropped. The host
+ * socket's own receive buffer is set to the same size, so the window the peer sees is about a
+ * module's, and what the kernel holds on top of the queue stays small: once the peer has closed its
+ * side, epoll drains the socket to find the end of the stream whatever autoRead says.
  *
  * <p>Threads: the I/O thread calls {@link #offer} and {@link #post}; the device thread reads and
  * closes. Everything below is guarded by {@code this}.

@@ -37,6 +37,7 @@ final class Listener extends Conn {
           }
         })
         .childOption(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
+        .childOption(ChannelOption.SO_RCVBUF, stack.options().rxBufferBytes())
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {

@@ -11,13 +11,14 @@ import airemu.core.Message;
  *
  * <pre>{@code
  * if (m instanceof NetMessage nm) {
- *   switch (nm.handle()) {
- *     case NetDelivery.SocketEvent e -> // cb(lightuserdata, e.event(), e.param()), or
- *                                      // sys_send(task, e.event(), e.param()), or
- *                                      // sys_pub("NWCTRL*", e.ctrl().adapterNumber(), e.ctrl().socketId(), ...)
- *     case NetDelivery.Publish p -> // sys_pub(p.topic(), p.args()...)
- *     case NetDelivery.None n -> // rtos.receive returns nothing for this message
- *   }
+ *   NetDelivery d = nm.handle();
+ *   if (d instanceof NetDelivery.SocketEvent e) {
+ *     // by what e.ctrl().attachment() holds: cb(lightuserdata, e.event(), e.param()),
+ *     // or sys_send(task, e.event(), e.param()),
+ *     // or sys_pub("NWCTRL*", e.ctrl().adapterNumber(), e.ctrl().socketId(), e.event(), e.param())
+ *   } else if (d instanceof NetDelivery.Publish p) {
+ *     // sys_pub(p.topic(), p.args()...)
+ *   } // NetDelivery.NONE: rtos.receive returns nothing for this message
  * }
  * }</pre>
  *

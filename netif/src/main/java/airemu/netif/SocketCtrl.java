@@ -25,6 +25,21 @@ import java.util.List;
  * target; CLOSED for a finished {@code discon}) and clears the target, unless a listening ctrl
  * succeeded. So a remote close while online is {@code EVENT,-1} (or {@code TX_OK,-1} while a tx is
  * pending), never CLOSED, and TX_OK is only delivered while the target is still TX_OK.
+ *
+ * <p>Read in the LuatOS sources where the spec is silent ({@code luat_network_adapter.c},
+ * {@code net_lwip2.c}; nothing copied):
+ * <ul>
+ * <li>"not done" delivers {@code EVENT,0} whenever the new-data flag is set, for any event: a partial
+ *     TX_OK or a link-up while data is unread also gives one.
+ * <li>In states 2 and 3 every link event fails the wait, a link-up too; so a ctrl that failed and
+ *     was not closed gets {@code EVENT,-1} again when the link comes back.
+ * <li>An accepted ctrl inherits TCP, keepalive, timeout and local port ({@code network_socket_accept}).
+ * <li>A TCP client binds any local port ({@code tcp_bind(ip, 0)}); only UDP binds the configured one.
+ * <li>keepalive values reach {@code setsockopt}, which net_lwip2 leaves empty: they are stored only.
+ * <li>A {@code discon} completes at once: net_lwip2 reports CLOSE_OK when {@code tcp_close} returns,
+ *     without waiting for the peer's FIN.
+ * <li>UDP reports TX_OK for every datagram handed to {@code udp_sendto_if}, failed or not.
+ * </ul>
  */
 public final class SocketCtrl {
 
@@ -479,7 +494,7 @@ public final class SocketCtrl {
     if (needClose || waitTarget != WAIT_ON_LINE) return -1;
     switch (m.ev) {
       case RESET, STATE:
-        return -1;
+        return -1; // a link-up as well as a link-down (network_state_connecting)
       case ERROR, REMOTE_CLOSE, CLOSE_OK:
         // an IP target has one chance; a domain tries the next address of the DNS answer
         if (remoteIp != null || dnsIps == null) return -1;
@@ -545,6 +560,7 @@ public final class SocketCtrl {
         }
         return 1;
       case TX_OK:
+        // all queued bytes reported; net_lwip2's check_ack then finds nothing unacknowledged
         ackSize += m.param;
         return waitTarget == WAIT_TX_OK && ackSize == txSize ? 0 : 1;
       case RX_NEW:

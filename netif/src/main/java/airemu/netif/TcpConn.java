@@ -30,6 +30,7 @@ final class TcpConn extends Conn {
         .channelFactory(t.socketChannels())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, stack.options().connectTimeoutMillis())
         .option(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
+        .option(ChannelOption.SO_RCVBUF, stack.options().rxBufferBytes())
         .handler(c.new Handler());
     InetAddress bind = stack.options().bindAddress();
     ChannelFuture f = bind != null && Addresses.isIpv6(bind) == Addresses.isIpv6(remote.getAddress())

@@ -125,6 +125,12 @@ final class Transport {
             .build());
   }
 
+  /** Stops a transport made for a test; the shared one lives as long as the JVM. */
+  void shutdown() {
+    resolvers.values().forEach(DnsNameResolver::close);
+    group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
   private record ResolverKey(List<InetSocketAddress> servers, boolean ipv6, long timeoutMillis) {}
 
   /** Largest single TCP read. */

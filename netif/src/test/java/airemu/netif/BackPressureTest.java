@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,7 @@ class BackPressureTest {
   @Test
   void aFloodingPeerIsHeldBackByTheBoundedReceiveBufferAndNoByteIsLost() throws Exception {
     AtomicLong written = new AtomicLong();
+    CountDownLatch allRead = new CountDownLatch(1);
     try (Peers.OneShotServer peer = new Peers.OneShotServer((in, out, s) -> {
       byte[] chunk = new byte[251 * 256];
       for (int i = 0; i < chunk.length; i++) chunk[i] = (byte) (i % 251);
@@ -48,6 +50,7 @@ class BackPressureTest {
         written.set(sent);
       }
       out.flush();
+      allRead.await(); // stays open: once it closes, the rest is read to find the end (see Conn)
     });
          TestDevice dev = Boards.readyAir780(Boards.options().withRxBufferBytes(LIMIT), 8)) {
       SocketCtrl c = dev.tcp(null);
@@ -74,7 +77,11 @@ class BackPressureTest {
       assertEquals(TOTAL, sink.position);
       assertTrue(conn.maxQueuedBytes() <= LIMIT + Transport.MAX_READ, "max queued " + conn.maxQueuedBytes());
       assertTrue(conn.pauseCount() >= 1);
+      allRead.countDown();
       peer.join();
+      while (!dev.next().toString().equals("EVENT,-1")) {
+        // EVENT,0 for reads already drained, then the peer's close
+      }
     }
   }
 }

@@ -116,6 +116,26 @@ class LinkTest {
   }
 
   @Test
+  void linkLossFailsAListeningCtrlAndAUdpSocketToo() {
+    dev = Boards.readyAir780(Boards.options(), 8);
+    int port = Peers.freeTcpPort();
+    SocketCtrl server = dev.tcp(null);
+    dev.run(() -> {
+      server.config(port, false, false, 0, 0, 0);
+      server.listen(0);
+    });
+    Await.until("listening", () -> dev.call(server::state).code() == 6);
+    SocketCtrl udp = dev.udp(null, 0);
+    dev.call(() -> udp.connect("127.0.0.1", Peers.freeUdpPort(), false));
+    dev.expect(udp, ON_LINE, 0);
+    dev.stack().bringDown(Boards.GP);
+    dev.expectPublish("IP_LOSE");
+    dev.expect(server, ON_LINE, -1); // a listening ctrl keeps waiting for ON_LINE
+    dev.expect(udp, EVENT, -1);
+    assertEquals(6, dev.call(server::state).code());
+  }
+
+  @Test
   void linkLossWhileDisconnectingReportsClosedMinusOne() {
     dev = Boards.readyAir780(Boards.options(), 8);
     SocketCtrl c = online();
@@ -127,20 +147,21 @@ class LinkTest {
   }
 
   @Test
-  void linkLossWhileConnectingFailsOnLineAndAFailedCtrlIsNotRearmed() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+  void linkLossWhileWaitingForDnsFailsOnLineAndAFailedCtrlIsNotRearmed() {
+    dev = Boards.readyAir780(Boards.options(), 8); // its DNS server never answers
     SocketCtrl c = dev.tcp(null);
     dev.run(() -> {
-      c.connect("127.0.0.1", echo.port, false);
+      c.connect("unanswered.test", echo.port, false);
+      assertEquals(2, c.state().code());
       linkDownNow();
     });
     dev.expect(c, ON_LINE, -1);
     dev.stack().bringUp(Boards.GP, 0);
     dev.expectPublish("IP_READY");
-    // the link event reaches the failed ctrl too: in state 3 without a wait target it fails again
+    // the link event reaches the failed ctrl too: in state 2 without a wait target it fails again
     dev.expect(c, EVENT, -1);
     SocketCtrl other = online(); // c was not re-armed: the next delivery is this one's
-    assertEquals(3, dev.call(c::state).code());
+    assertEquals(2, dev.call(c::state).code());
     assertEquals(5, dev.call(other::state).code());
   }
 
