@@ -2,7 +2,7 @@ package airemu.netif;
 
 /** A change of an adapter's link, IP or addresses, applied on the device thread. */
 final class LinkMessage implements NetMessage {
-  enum Change { LINK_UP, LINK_DOWN, IP_UP, IP_DOWN, UP, DOWN, ADDRESSES }
+  enum Change { LINK_UP, LINK_DOWN, IP_UP, IP_DOWN, UP, DOWN, ADDRESSES, /** readiness may have changed otherwise (registration) */ CHECK }
 
   final NetStack stack;
   final int adapter;

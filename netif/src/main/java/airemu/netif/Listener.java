@@ -105,7 +105,7 @@ final class Listener extends Conn {
       }
       waiting.add(client);
     }
-    ch.pipeline().addLast(client.new Handler());
+    client.pipeline(ch);
     post(Ev.NEW_CONNECT, 0);
   }
 

@@ -164,6 +164,8 @@ public final class NetStack implements AutoCloseable {
     if (!n.registered) {
       n.registered = true;
       lastRegistered = adapter;
+      // brought up before it was registered: it is ready now, which is announced like any change
+      if (n.isReady()) device.post(new LinkMessage(this, adapter, LinkMessage.Change.CHECK, null));
     }
     return true;
   }
@@ -278,7 +280,6 @@ public final class NetStack implements AutoCloseable {
   NetDelivery applyLink(LinkMessage m) {
     Netif n = netifs.get(m.adapter);
     if (closed || n == null) return NetDelivery.NONE;
-    boolean was = n.isReady();
     switch (m.change) {
       case LINK_UP -> n.linkUp = true;
       case LINK_DOWN -> n.linkUp = false;
@@ -293,9 +294,11 @@ public final class NetStack implements AutoCloseable {
         n.ipAssigned = false;
       }
       case ADDRESSES -> n.setAddresses(m.addresses[0], m.addresses[1], m.addresses[2], m.addresses[3]);
+      case CHECK -> { }
     }
     boolean now = n.isReady();
-    if (was == now) return NetDelivery.NONE;
+    if (now == n.announced) return NetDelivery.NONE;
+    n.announced = now;
     if (now) {
       log('D', "net", "network ready " + n.number() + ", setup dns server");
     } else {

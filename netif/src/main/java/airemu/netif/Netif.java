@@ -157,5 +157,7 @@ public final class Netif {
   volatile boolean registered;
   volatile boolean linkUp;
   volatile boolean ipAssigned;
+  /** The readiness last published (IP_READY or IP_LOSE); a change of readiness is published once. */
+  boolean announced;
   private volatile InetAddress address, netmask, gateway, ipv6; // shown while ipAssigned
 }

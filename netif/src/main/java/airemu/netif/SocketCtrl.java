@@ -353,19 +353,20 @@ public final class SocketCtrl {
   }
 
   /**
-   * {@code socket.accept(ctrl, cb)}. With a callback on an adapter that can accept, the next waiting
-   * client goes to a new ctrl on the same adapter: state 5, armed, with this ctrl's TCP, keepalive
-   * and port settings. Without one, reports the client of a single-client listener.
+   * {@code socket.accept(ctrl, cb)}. On a multi-client listener, with a callback, on an adapter that
+   * can accept: the next waiting client goes to a new ctrl on the same adapter, in state 5, armed,
+   * with this ctrl's TCP, keepalive and port settings. A single-client listener reports its own
+   * client, callback or not. Anything else fails.
    */
   public Accept accept(boolean withCallback) {
     if (released) return null;
-    if (withCallback && netif.kind().supportsAccept()) {
+    if (withCallback && multiClient > 0 && netif.kind().supportsAccept()) {
       SocketCtrl child = stack.allocCtrl(netif);
       if (child == null) {
         stack.log('D', "socket", "create fail");
         return Accept.FAIL;
       }
-      TcpConn client = multiClient > 0 && conn instanceof Listener l ? l.poll() : null;
+      TcpConn client = conn instanceof Listener l ? l.poll() : null;
       if (client == null) {
         child.release();
         return Accept.FAIL;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import java.net.InetAddress;
@@ -31,7 +32,12 @@ final class TcpConn extends Conn {
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, stack.options().connectTimeoutMillis())
         .option(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
         .option(ChannelOption.SO_RCVBUF, stack.options().rxBufferBytes())
-        .handler(c.new Handler());
+        .handler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            c.pipeline(ch);
+          }
+        });
     InetAddress bind = stack.options().bindAddress();
     ChannelFuture f = bind != null && Addresses.isIpv6(bind) == Addresses.isIpv6(remote.getAddress())
         ? b.connect(remote, new InetSocketAddress(bind, 0))
@@ -52,6 +58,16 @@ final class TcpConn extends Conn {
     TcpConn c = new TcpConn(stack, owner, false);
     c.post(Ev.ERROR, 0);
     return c;
+  }
+
+  /**
+   * Assembles the channel's pipeline, the one place where stages go. Today there is one: the
+   * handler turning channel events into adapter events. TLS ({@code socket.config(ctrl, ..., is_tls)},
+   * a later issue) puts its SslHandler in front of it and reports the end of the handshake as
+   * CONNECT_OK or ERROR while the ctrl is in state 4.
+   */
+  void pipeline(Channel ch) {
+    ch.pipeline().addLast("adapter-events", new Handler());
   }
 
   /** A client accepted by a listening socket, without a ctrl until the script takes it. I/O thread. */

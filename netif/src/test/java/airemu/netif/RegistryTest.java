@@ -59,6 +59,17 @@ class RegistryTest {
   }
 
   @Test
+  void anAdapterBroughtUpBeforeItIsRegisteredAnnouncesItselfWhenRegistered() {
+    start(Boards.air8101());
+    dev.stack().bringUp(Boards.ETH, 0); // the link is there, the firmware does not know the NIC yet
+    dev.run(() -> assertEquals(new NetStack.AdapterState(false, Boards.ETH), dev.stack().adapter(Boards.ETH)));
+    dev.run(() -> dev.stack().register(Boards.ETH));
+    NetDelivery.Publish p = dev.expectPublish("IP_READY");
+    assertEquals((long) Boards.ETH, p.args().get(1));
+    assertEquals(new NetStack.AdapterState(true, Boards.ETH), dev.call(() -> dev.stack().adapter(Boards.ETH)));
+  }
+
+  @Test
   void adapterScansForTheFirstReadyAdapter() {
     start(Boards.air8000());
     dev.run(() -> {
