@@ -1,5 +1,11 @@
 /**
  * Virtual network interfaces: the adapters of a board with their link and IP state, the adapter
- * registry, the socket state machine of the firmware and the transports that carry real bytes.
+ * registry, the socket state machine of the firmware ({@code network_ctrl}) and the Netty transports
+ * that carry real bytes.
+ *
+ * <p>Threading: a {@link airemu.netif.NetStack} and its {@link airemu.netif.SocketCtrl}s belong to one
+ * device and are touched only on the thread stepping that device. Netty I/O threads, DNS and timers
+ * never call into them: they post a {@link airemu.netif.NetMessage} to the device, and the firmware
+ * hands it back by calling {@link airemu.netif.NetMessage#handle()} inside {@code rtos.receive}.
  */
 package airemu.netif;

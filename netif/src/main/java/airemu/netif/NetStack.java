@@ -1,0 +1,372 @@
+package airemu.netif;
+
+import airemu.core.Device;
+import airemu.core.Message;
+import airemu.core.TimerService;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A device's network: its virtual interfaces, the adapter registry of LuatOS
+ * ({@code luat_network_adapter.c}: default and last registered adapter) and the factory of socket
+ * ctrls. One per boot: the firmware creates it when the VM starts and closes it when the VM ends.
+ *
+ * <pre>{@code
+ * NetStack net = NetStack.create(device, profile, NetOptions.defaults(), firmwareLog);
+ * SocketCtrl c = net.create(null);           // socket.create(nil, ...)
+ * c.config(0, false, false, 300, 10, 3);     // plain TCP
+ * c.connect("netlab.luatos.com", 41506, false);
+ * }</pre>
+ *
+ * <p>Threads: the {@code socket.*} registry methods and {@link #close()} run on the device thread.
+ * The link controls ({@link #bringUp}, {@link #bringDown}, {@link #setLink}, {@link #setIp},
+ * {@link #setAddresses}) may be called from any thread: they post the change to the device, where
+ * it takes effect in posting order. A change of readiness publishes {@code IP_READY(ip, adapter)}
+ * or {@code IP_LOSE(adapter)} and sends the link event to every ctrl of the adapter (spec 6.2).
+ *
+ * <p>Return conventions: a {@code null} result means the Lua function returns nothing.
+ */
+public final class NetStack implements AutoCloseable {
+
+  /**
+   * Builds the device's network: registers the {@code atBoot} adapters in order, sets the board's
+   * default adapter, and brings each cellular adapter up after the attach delay. Device thread.
+   */
+  public static NetStack create(Device device, NetProfile profile, NetOptions options, FirmwareLog log) {
+    return new NetStack(device, profile, options, log, Transport.shared());
+  }
+
+  NetStack(Device device, NetProfile profile, NetOptions options, FirmwareLog log, Transport transport) {
+    this.device = device;
+    this.profile = profile;
+    this.options = options;
+    this.log = log;
+    this.transport = transport;
+    this.dns = new Dns(this);
+    for (AdapterConfig a : profile.adapters()) netifs.put(a.number(), new Netif(a, options, device.name()));
+    for (AdapterConfig a : profile.adapters()) {
+      if (a.atBoot()) register(a.number());
+    }
+    if (profile.defaultAdapter() != -1) defaultAdapter = profile.defaultAdapter();
+    for (AdapterConfig a : profile.adapters()) {
+      if (a.atBoot() && a.kind() == AdapterConfig.Kind.CELLULAR) bringUp(a.number(), options.attachDelayMillis());
+    }
+  }
+
+  /** {@code socket.dft()}: the default adapter and the last registered one, -1 when there is none. */
+  public record Dft(int defaultAdapter, int lastRegistered) {}
+
+  /** {@code socket.adapter(i)}: whether adapter {@code index} is ready. */
+  public record AdapterState(boolean ready, int index) {}
+
+  /** {@code socket.localIP()}: 4 values; {@code ipv6} is nil without an IPv6 address. */
+  public record LocalIp(String ip, String netmask, String gateway, String ipv6) {}
+
+  // --- socket.* registry functions (device thread) ----------------------------------------------
+
+  /**
+   * {@code socket.create(adapter)}: a new ctrl in state 0 on {@code adapter} (null: the default), or
+   * null when the index is out of range, the adapter is not registered, or its socket table is full.
+   * The binding stores its callback with {@link SocketCtrl#attach}.
+   */
+  public SocketCtrl create(Integer adapter) {
+    int index = adapter == null ? currentDefault() : adapter;
+    if (index < 0 || index >= profile.adapterCount()) return null;
+    Netif n = netifs.get(index);
+    if (n == null || !n.isRegistered()) log.raw("adapter index " + index + " is invalid!");
+    SocketCtrl c = n == null || !n.isRegistered() ? null : allocCtrl(n);
+    if (c == null) log('D', "socket", "create fail");
+    return c;
+  }
+
+  /**
+   * {@code socket.dft(id)}: sets the default adapter when {@code set} is a valid index
+   * ({@code 0 <= set < adapterCount}), printing the firmware's {@code dft adapter change} line when
+   * it changes; returns the default and the last registered adapter.
+   */
+  public Dft dft(Integer set) {
+    if (set != null && set >= 0 && set < profile.adapterCount()) {
+      int old = currentDefault();
+      if (old != -1 && old != set) log.raw("dft adapter change from " + old + " to " + set);
+      defaultAdapter = set;
+    }
+    return new Dft(currentDefault(), lastRegistered);
+  }
+
+  /**
+   * {@code socket.adapter(index)}: with {@code 0 < index < adapterCount}, whether it is ready; else
+   * the first ready adapter from 1 up, or {@code (false, adapterCount - 1)}.
+   */
+  public AdapterState adapter(Integer index) {
+    int qty = profile.adapterCount();
+    if (index != null && index > 0 && index < qty) return new AdapterState(ready(index), index);
+    for (int i = 1; i < qty; i++) {
+      if (ready(i)) return new AdapterState(true, i);
+    }
+    return new AdapterState(false, qty - 1);
+  }
+
+  /**
+   * {@code socket.localIP(adapter)} (null: the default): IPv4 address, netmask, gateway and IPv6 (or
+   * null), {@code 0.0.0.0} three times before the adapter has an IP; null (nothing) for an index out
+   * of range or an adapter that is not registered.
+   */
+  public LocalIp localIp(Integer adapter) {
+    int index = adapter == null ? currentDefault() : adapter;
+    Netif n = registered(index);
+    if (n == null) return null;
+    return new LocalIp(n.ipv4(), n.netmask(), n.gateway(), n.ipv6());
+  }
+
+  /**
+   * {@code socket.setDNS(adapter, index, ip)}: sets DNS server {@code index} (1-based; outside 1..4
+   * nothing is stored) of {@code adapter} (null: the default). An {@code ip} that is not an IP literal
+   * empties the slot, as lwIP's failed {@code ipaddr_aton} leaves an invalid address there. Returns
+   * false (and logs the firmware's warning) for an invalid or unregistered adapter.
+   */
+  public boolean setDns(Integer adapter, int index, String ip) {
+    return storeDns(adapter, index, Addresses.parseLiteral(ip));
+  }
+
+  /** {@code socket.setDNS} with an integer: a raw IPv4 address (see {@link SocketCtrl#connect(long, int)}). */
+  public boolean setDns(Integer adapter, int index, long rawIpv4) {
+    return storeDns(adapter, index, Addresses.fromRawIpv4(rawIpv4));
+  }
+
+  /**
+   * {@code socket.close_all(adapter)}: {@code discon} on every ctrl of the adapter that has a socket;
+   * false for null or an index out of range.
+   */
+  public boolean closeAll(Integer adapter) {
+    if (adapter == null || adapter < 0 || adapter >= profile.adapterCount()) return false;
+    Netif n = netifs.get(adapter);
+    if (n != null) {
+      for (SocketCtrl c : new ArrayList<>(n.ctrls)) {
+        if (c.hasSocket()) c.discon();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Registers an adapter that is not registered at boot ({@code netdrv.setup}, {@code w5500.bind},
+   * {@code wlan.createAP}): it becomes the last registered one, and the default unless a default was
+   * set. Returns false for an adapter the board does not have. Registering twice is harmless.
+   */
+  public boolean register(int adapter) {
+    Netif n = netifs.get(adapter);
+    if (n == null) return false;
+    if (!n.registered) {
+      n.registered = true;
+      lastRegistered = adapter;
+      // brought up before it was registered: it is ready now, which is announced like any change
+      if (n.isReady()) device.post(new LinkMessage(this, adapter, LinkMessage.Change.CHECK, null));
+    }
+    return true;
+  }
+
+  /** The interface with adapter number {@code adapter}, or null when the board has none. */
+  public Netif netif(int adapter) {
+    return netifs.get(adapter);
+  }
+
+  /** The board's interfaces in registration order. */
+  public List<Netif> netifs() {
+    return Collections.unmodifiableList(new ArrayList<>(netifs.values()));
+  }
+
+  public NetProfile profile() {
+    return profile;
+  }
+
+  // --- link control (any thread) ----------------------------------------------------------------
+
+  /** Brings the adapter's link up with its IP after {@code delayMillis} (attach, DHCP, Wi-Fi association). */
+  public void bringUp(int adapter, long delayMillis) {
+    postLater(new LinkMessage(this, adapter, LinkMessage.Change.UP, null), delayMillis);
+  }
+
+  /** Takes the adapter's link down and releases its IP (detach, Wi-Fi lost). */
+  public void bringDown(int adapter) {
+    device.post(new LinkMessage(this, adapter, LinkMessage.Change.DOWN, null));
+  }
+
+  /** Sets the link state alone; the adapter is ready only with link and IP. */
+  public void setLink(int adapter, boolean up) {
+    device.post(new LinkMessage(this, adapter, up ? LinkMessage.Change.LINK_UP : LinkMessage.Change.LINK_DOWN, null));
+  }
+
+  /** Assigns or removes the IP alone (a DHCP lease, a PDP context). */
+  public void setIp(int adapter, boolean assigned) {
+    device.post(new LinkMessage(this, adapter, assigned ? LinkMessage.Change.IP_UP : LinkMessage.Change.IP_DOWN, null));
+  }
+
+  /**
+   * Replaces the adapter's addresses (null keeps a value, {@code ipv6} "" removes it). They show in
+   * {@code socket.localIP} and in IP_READY the next time the adapter comes up.
+   */
+  public void setAddresses(int adapter, String ip, String netmask, String gateway, String ipv6) {
+    for (String s : new String[] {ip, netmask, gateway}) {
+      if (s != null && Addresses.parseLiteral(s) == null) throw new IllegalArgumentException("not an IP address: " + s);
+    }
+    if (ipv6 != null && !ipv6.isEmpty() && Addresses.parseLiteral(ipv6) == null) {
+      throw new IllegalArgumentException("not an IP address: " + ipv6);
+    }
+    device.post(new LinkMessage(this, adapter, LinkMessage.Change.ADDRESSES, new String[] {ip, netmask, gateway, ipv6}));
+  }
+
+  /** Releases every ctrl and its socket, and cancels pending link changes. Device thread. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    synchronized (timers) {
+      for (TimerService.Timer t : timers) t.cancel();
+      timers.clear();
+    }
+    for (Netif n : netifs.values()) {
+      for (SocketCtrl c : new ArrayList<>(n.ctrls)) c.release();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  NetOptions options() {
+    return options;
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  Dns dns() {
+    return dns;
+  }
+
+  void post(Message m) {
+    device.post(m);
+  }
+
+  void log(char level, String tag, String text) {
+    log.line(level, tag, text);
+  }
+
+  void logRaw(String text) {
+    log.raw(text);
+  }
+
+  /** A ctrl in the adapter's socket table, or null when it is full. */
+  SocketCtrl allocCtrl(Netif n) {
+    if (closed) return null;
+    if (n.ctrls.size() >= n.config().socketLimit()) {
+      log.raw("adapter no more ctrl!");
+      return null;
+    }
+    SocketCtrl c = new SocketCtrl(this, n);
+    n.ctrls.add(c);
+    return c;
+  }
+
+  /** Applies a link change; see {@link LinkMessage}. Device thread. */
+  NetDelivery applyLink(LinkMessage m) {
+    Netif n = netifs.get(m.adapter);
+    if (closed || n == null) return NetDelivery.NONE;
+    switch (m.change) {
+      case LINK_UP -> n.linkUp = true;
+      case LINK_DOWN -> n.linkUp = false;
+      case IP_UP -> n.ipAssigned = true;
+      case IP_DOWN -> n.ipAssigned = false;
+      case UP -> {
+        n.linkUp = true;
+        n.ipAssigned = true;
+      }
+      case DOWN -> {
+        n.linkUp = false;
+        n.ipAssigned = false;
+      }
+      case ADDRESSES -> n.setAddresses(m.addresses[0], m.addresses[1], m.addresses[2], m.addresses[3]);
+      case CHECK -> { }
+    }
+    boolean now = n.isReady();
+    if (now == n.announced) return NetDelivery.NONE;
+    n.announced = now;
+    if (now) {
+      log('D', "net", "network ready " + n.number() + ", setup dns server");
+    } else {
+      for (SocketCtrl c : n.ctrls) c.linkLost();
+    }
+    // EV_NW_STATE to every ctrl of the adapter, each handled on its own turn of the bus
+    for (SocketCtrl c : new ArrayList<>(n.ctrls)) post(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+    return now
+        ? new NetDelivery.Publish("IP_READY", List.of(n.ipv4(), (long) n.number()))
+        : new NetDelivery.Publish("IP_LOSE", List.of((long) n.number()));
+  }
+
+  private boolean storeDns(Integer adapter, int index, InetAddress ip) {
+    int a = adapter == null ? currentDefault() : adapter;
+    Netif n = registered(a);
+    if (n == null) {
+      log('W', "socket", "adapter_index is invaild " + a);
+      return false;
+    }
+    if (index >= 1 && index <= Netif.DNS_SLOTS) n.dns[index - 1] = ip;
+    return true;
+  }
+
+  private boolean ready(int index) {
+    Netif n = netifs.get(index);
+    return n != null && n.isReady();
+  }
+
+  private Netif registered(int index) {
+    if (index < 0 || index >= profile.adapterCount()) return null;
+    Netif n = netifs.get(index);
+    return n != null && n.isRegistered() ? n : null;
+  }
+
+  /** {@code network_register_get_default}: the explicit default, else the last registered adapter. */
+  private int currentDefault() {
+    return defaultAdapter != -1 ? defaultAdapter : lastRegistered;
+  }
+
+  private void postLater(Message m, long delayMillis) {
+    if (delayMillis <= 0) {
+      device.post(m);
+      return;
+    }
+    synchronized (timers) {
+      if (closed) return;
+      TimerService.Timer[] self = new TimerService.Timer[1];
+      self[0] = device.scheduler().timers().scheduleAfter(delayMillis, TimeUnit.MILLISECONDS, () -> {
+        synchronized (timers) {
+          timers.remove(self[0]);
+        }
+        device.post(m);
+      });
+      timers.add(self[0]);
+    }
+  }
+
+  private final Device device;
+  private final NetProfile profile;
+  private final NetOptions options;
+  private final FirmwareLog log;
+  private final Transport transport;
+  private final Dns dns;
+  /** Interfaces by adapter number, in the board's registration order. */
+  private final Map<Integer, Netif> netifs = new LinkedHashMap<>();
+  /** Pending delayed link changes, cancelled on close; guarded by itself. */
+  private final List<TimerService.Timer> timers = new ArrayList<>();
+  private int defaultAdapter = -1; // set by the board or socket.dft; -1: use the last registered
+  private int lastRegistered = -1;
+  private volatile boolean closed;
+}

@@ -1,0 +1,167 @@
+package airemu.netif;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP connection: a client socket of {@code socket.connect}, or a client accepted by a listening
+ * ctrl. Writes report {@link Ev#TX_OK} once the bytes are flushed to the host socket, our stand-in
+ * for lwIP's ACK.
+ */
+final class TcpConn extends Conn {
+
+  /** Starts connecting to {@code remote}; the outcome arrives as CONNECT_OK or ERROR. Device thread. */
+  static TcpConn connect(NetStack stack, SocketCtrl owner, InetSocketAddress remote) {
+    TcpConn c = new TcpConn(stack, owner, false);
+    Transport t = stack.transport();
+    Bootstrap b = new Bootstrap()
+        .group(t.group())
+        .channelFactory(t.socketChannels())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, stack.options().connectTimeoutMillis())
+        .option(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
+        .option(ChannelOption.SO_RCVBUF, stack.options().rxBufferBytes())
+        .handler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            c.pipeline(ch);
+          }
+        });
+    InetAddress bind = stack.options().bindAddress();
+    ChannelFuture f = bind != null && Addresses.isIpv6(bind) == Addresses.isIpv6(remote.getAddress())
+        ? b.connect(remote, new InetSocketAddress(bind, 0))
+        : b.connect(remote);
+    c.channel = f.channel();
+    t.track(f.channel());
+    f.addListener((ChannelFutureListener) fu -> {
+      if (!fu.isSuccess()) c.post(Ev.ERROR, 0);
+    });
+    return c;
+  }
+
+  /**
+   * A connection that cannot be made (an IPv6 peer on an adapter without IPv6: lwIP finds no local
+   * address and reports a socket error).
+   */
+  static TcpConn unreachable(NetStack stack, SocketCtrl owner) {
+    TcpConn c = new TcpConn(stack, owner, false);
+    c.post(Ev.ERROR, 0);
+    return c;
+  }
+
+  /**
+   * Assembles the channel's pipeline, the one place where stages go. Today there is one: the
+   * handler turning channel events into adapter events. TLS ({@code socket.config(ctrl, ..., is_tls)},
+   * a later issue) puts its SslHandler in front of it and reports the end of the handshake as
+   * CONNECT_OK or ERROR while the ctrl is in state 4.
+   */
+  void pipeline(Channel ch) {
+    ch.pipeline().addLast("adapter-events", new Handler());
+  }
+
+  /** A client accepted by a listening socket, without a ctrl until the script takes it. I/O thread. */
+  static TcpConn accepted(NetStack stack, Channel ch) {
+    TcpConn c = new TcpConn(stack, null, true);
+    c.channel = ch;
+    return c;
+  }
+
+  private TcpConn(NetStack stack, SocketCtrl owner, boolean accepted) {
+    super(stack, owner);
+    this.accepted = accepted;
+  }
+
+  /** The peer's address: the server for a client socket, the client for an accepted one. */
+  InetSocketAddress remote() {
+    Channel ch = channel;
+    return ch == null ? null : (InetSocketAddress) ch.remoteAddress();
+  }
+
+  /** Sends {@code data} (ownership passes here); TX_OK follows when it is flushed. Device thread. */
+  void write(ByteBuf data) {
+    Channel ch = channel;
+    synchronized (this) {
+      if (closed || severed || ch == null) {
+        data.release();
+        return;
+      }
+    }
+    int len = data.readableBytes();
+    unsent.addAndGet(len);
+    // the listener is in place before the write starts, so it runs on the event loop and TX_OK is
+    // posted before any echo the write provokes
+    ChannelPromise done = ch.newPromise();
+    done.addListener((ChannelFutureListener) f -> {
+      unsent.addAndGet(-len);
+      if (f.isSuccess()) post(Ev.TX_OK, len);
+    });
+    ch.writeAndFlush(data, done);
+  }
+
+  @Override
+  boolean canQueue(int len) {
+    return unsent.get() + len <= stack.options().txBufferBytes();
+  }
+
+  /**
+   * lwIP's {@code tcp_close}: what was sent is flushed, then FIN; CLOSE_OK is posted once the host
+   * socket is closed, without waiting for the peer's FIN (net_lwip2 reports the close as done
+   * at once).
+   */
+  @Override
+  boolean disconnect() {
+    Channel ch;
+    synchronized (this) {
+      if (closed || channel == null) return false;
+      disconnecting = true;
+      ch = channel;
+    }
+    ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    ch.closeFuture().addListener(f -> postCloseOk());
+    return true;
+  }
+
+  /** Per-channel inbound handler: turns channel events into adapter events. */
+  final class Handler extends ChannelInboundHandlerAdapter {
+    private boolean failed; // an exception closed the channel: report ERROR, not REMOTE_CLOSE
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      if (!accepted) post(Ev.CONNECT_OK, 0);
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf data = (ByteBuf) msg;
+      int n = data.readableBytes();
+      if (offer(ctx.channel(), data, null, false)) post(Ev.RX_NEW, n);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      failed = true;
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      post(failed ? Ev.ERROR : Ev.REMOTE_CLOSE, 0);
+      ctx.fireChannelInactive();
+    }
+  }
+
+  final boolean accepted;
+  private final AtomicLong unsent = new AtomicLong(); // bytes handed to Netty and not yet flushed
+}

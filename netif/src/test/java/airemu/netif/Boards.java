@@ -1,0 +1,54 @@
+package airemu.netif;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/** Board networks as the composition root will build them from profiles, and test options. */
+final class Boards {
+  private Boards() {}
+
+  /** The 2026-06 era: NW_ADAPTER_QTY 19, LWIP_GP 1, LWIP_STA 2, LWIP_AP 3, LWIP_ETH 4, ETH0 17. */
+  static final int QTY = 19, GP = 1, STA = 2, AP = 3, ETH = 4, ETH0 = 17;
+
+  /** Air780EPM: cellular only, IPv6 capable. */
+  static NetProfile air780(int sockets) {
+    return new NetProfile(QTY, GP, List.of(new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, sockets, true, true)));
+  }
+
+  /** Air8000: cellular registers first, then Wi-Fi STA and AP; the firmware keeps LWIP_GP as default. */
+  static NetProfile air8000() {
+    return new NetProfile(QTY, GP, List.of(
+        new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, 16, true, true),
+        new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 16, false, true),
+        new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 16, false, true)));
+  }
+
+  /** Air8101: Wi-Fi STA at boot and default; AP and RMII Ethernet registered later; a W5500 as ETH0. */
+  static NetProfile air8101() {
+    return new NetProfile(QTY, -1, List.of(
+        new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 16, false, true),
+        new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 16, false, false),
+        new AdapterConfig("LWIP_ETH", ETH, AdapterConfig.Kind.ETHERNET, 16, false, false),
+        new AdapterConfig("ETH0", ETH0, AdapterConfig.Kind.W5500, 8, false, false)));
+  }
+
+  /**
+   * Options for tests: the cellular link is up at once, and DNS goes to a local port where nothing
+   * answers, so no test ever sends a query off this machine.
+   */
+  static NetOptions options() {
+    return NetOptions.defaults()
+        .withAttachDelayMillis(0)
+        .withDefaultDns(List.of("127.0.0.1"))
+        .withDnsPort(Peers.freeUdpPort())
+        .withDnsTimeoutMillis(2000)
+        .withBindAddress(InetAddress.getLoopbackAddress());
+  }
+
+  /** An Air780 device whose IP_READY has been delivered. */
+  static TestDevice readyAir780(NetOptions options, int sockets) {
+    TestDevice d = TestDevice.start(air780(sockets), options);
+    d.expectPublish("IP_READY");
+    return d;
+  }
+}

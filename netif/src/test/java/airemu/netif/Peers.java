@@ -1,0 +1,163 @@
+package airemu.netif;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real peers for the tests: socat echo servers and free local ports. */
+final class Peers {
+  private Peers() {}
+
+  static int freeTcpPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static int freeUdpPort() {
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A socat process; closing it ends it and its forked children. */
+  static final class Socat implements AutoCloseable {
+    final int port;
+    private final Process process;
+
+    private Socat(int port, String... args) {
+      this.port = port;
+      List<String> cmd = new ArrayList<>(List.of("socat"));
+      cmd.addAll(List.of(args));
+      try {
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("socat must be installed (apt-get install socat)", e);
+      }
+    }
+
+    /** {@code socat TCP4-LISTEN:port,fork PIPE}: echoes every TCP connection. */
+    static Socat tcpEcho() {
+      int port = freeTcpPort();
+      Socat s = new Socat(port, "TCP4-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", "PIPE");
+      s.awaitTcp(new InetSocketAddress("127.0.0.1", port));
+      return s;
+    }
+
+    /** The same over IPv6 loopback. */
+    static Socat tcp6Echo() {
+      int port = freeTcpPort();
+      Socat s = new Socat(port, "TCP6-LISTEN:" + port + ",bind=[::1],reuseaddr,fork", "PIPE");
+      s.awaitTcp(new InetSocketAddress("::1", port));
+      return s;
+    }
+
+    /** {@code socat UDP4-RECVFROM:port,fork PIPE}: echoes every datagram to its sender. */
+    static Socat udpEcho() {
+      int port = freeUdpPort();
+      Socat s = new Socat(port, "UDP4-RECVFROM:" + port + ",bind=127.0.0.1,fork", "PIPE");
+      s.awaitUdp();
+      return s;
+    }
+
+    /** Waits until socat accepts connections (it starts asynchronously). */
+    private void awaitTcp(InetSocketAddress at) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        try (Socket probe = new Socket()) {
+          probe.connect(at, 1000);
+          return;
+        } catch (IOException e) {
+          if (System.nanoTime() > deadline) throw new AssertionError("socat did not start on " + at, e);
+          Thread.onSpinWait();
+        }
+      }
+    }
+
+    /** Waits until a probe datagram comes back. */
+    private void awaitUdp() {
+      try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        probe.setSoTimeout(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        byte[] buf = new byte[16];
+        while (true) {
+          probe.send(new DatagramPacket(new byte[] {'?'}, 1, InetAddress.getLoopbackAddress(), port));
+          try {
+            probe.receive(new DatagramPacket(buf, buf.length));
+            return;
+          } catch (SocketTimeoutException e) {
+            if (System.nanoTime() > deadline) throw new AssertionError("socat did not start on udp " + port);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A TCP peer on loopback that runs {@code script} for the first client, on its own thread. */
+  static final class OneShotServer implements AutoCloseable {
+    interface Script {
+      void run(InputStream in, OutputStream out, Socket s) throws Exception;
+    }
+
+    final int port;
+    private final ServerSocket server;
+    private final Thread thread;
+    volatile Throwable failure;
+
+    OneShotServer(Script script) {
+      try {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      port = server.getLocalPort();
+      thread = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          script.run(s.getInputStream(), s.getOutputStream(), s);
+        } catch (Throwable t) {
+          failure = t;
+        }
+      }, "test-peer-" + port);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void join() throws InterruptedException {
+      thread.join(TestDevice.TIMEOUT.toMillis());
+      if (failure != null) throw new AssertionError("peer failed", failure);
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+}
