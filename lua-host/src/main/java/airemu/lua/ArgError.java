@@ -80,9 +80,14 @@ final class ArgError extends RuntimeException {
       try {
         return call.call(L);
       } catch (ArgError e) {
-        throw LuaError.of(message(vm, L, e.arg, e.getMessage()));
+        throw e.toLuaError(vm, L);
       }
     };
+  }
+
+  /** This error as the firmware words it from the call site; call while the binding is still running. */
+  LuaError toLuaError(Vm vm, Lua L) {
+    return LuaError.of(message(vm, L, arg, getMessage()));
   }
 
   // --- checks (luaL_check* and luaL_opt*) ---------------------------------------------------------

@@ -9,7 +9,7 @@ import party.iroiro.luajava.Lua;
  */
 final class Libraries {
   /** Globals the prelude registers in {@code package.loaded}. */
-  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff", "crypto");
+  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff", "crypto", "socket");
 
   private Libraries() {}
 

@@ -6,6 +6,7 @@ import airemu.core.DeviceTimers;
 import airemu.core.Firmware;
 import airemu.core.Message;
 import airemu.core.Step;
+import airemu.netif.NetMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,7 @@ public final class LuaFirmware implements Firmware {
     banner(); // the firmware prints it before the VM exists
     if (vm == null) prepareVm();
     memoryLines();
+    sockets.start(vm.main());
     autoloadSys(vm.main());
     return startMain(vm.main());
   }
@@ -93,6 +95,8 @@ public final class LuaFirmware implements Firmware {
     for (String lib : List.of("base", "string", "table", "math", "coroutine", "utf8", "debug", "io")) L.openLibrary(lib);
     installHost(L);
     installLibraries(L);
+    sockets = new SocketLib(this);
+    sockets.install(L);
     runPrelude(L);
   }
 
@@ -104,6 +108,7 @@ public final class LuaFirmware implements Firmware {
 
   @Override
   public void close() {
+    if (sockets != null) sockets.close();
     if (vm != null) {
       vm.close();
       vm = null;
@@ -360,6 +365,7 @@ public final class LuaFirmware implements Firmware {
       return 4;
     }
     if (m instanceof LuaMessage lm) return lm.deliver(this, L);
+    if (m instanceof NetMessage nm) return sockets.deliver(nm, L);
     L.push(1);
     return 1;
   }
@@ -461,6 +467,7 @@ public final class LuaFirmware implements Firmware {
   private FileSystem fs;
 
   private Vm vm;
+  private SocketLib sockets;
   private Lua host; // the coroutine running main.lua
   private long hostPointer;
   private int hostRef, hostTable, prelude;

@@ -40,6 +40,8 @@ final class Vm implements AutoCloseable {
     return L -> {
       try {
         return call.call(L);
+      } catch (ArgError e) {
+        return raise(L, e.toLuaError(this, L));
       } catch (LuaError e) {
         return raise(L, e);
       } catch (RuntimeException | StackOverflowError e) {

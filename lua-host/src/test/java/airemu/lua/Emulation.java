@@ -57,6 +57,14 @@ final class Emulation implements AutoCloseable {
   }
 
   static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis) {
+    return run(board, files, onCrash, watchdogMillis, TEST_NETWORK);
+  }
+
+  /** Tests attach the cellular adapter quickly: a module takes seconds, a test need not. */
+  static final airemu.netif.NetOptions TEST_NETWORK = airemu.netif.NetOptions.defaults().withAttachDelayMillis(20);
+
+  static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis,
+      airemu.netif.NetOptions network) {
     try {
       Path dir = Files.createTempDirectory("airemu-test");
       Path project = Files.createDirectories(dir.resolve("project"));
@@ -65,7 +73,8 @@ final class Emulation implements AutoCloseable {
         Files.createDirectories(p.getParent());
         Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
       }
-      return new Emulation(board, Project.open(project), Files.createDirectories(dir.resolve("fs")), onCrash, watchdogMillis);
+      return new Emulation(DeviceSetup.of(board, Project.open(project), Files.createDirectories(dir.resolve("fs"))).withNetwork(network),
+          onCrash, watchdogMillis);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -73,10 +82,10 @@ final class Emulation implements AutoCloseable {
     }
   }
 
-  private Emulation(BoardProfile board, Project project, Path storage, Device.CrashPolicy onCrash, long watchdogMillis) {
+  private Emulation(DeviceSetup setup, Device.CrashPolicy onCrash, long watchdogMillis) {
     this.scheduler = Scheduler.create(Clock.system(), 2);
-    this.device = scheduler.newDevice(new Device.Options("test-" + board.id(), onCrash, watchdogMillis),
-        d -> new LuaFirmware(d, DeviceSetup.of(board, project, storage)), new DeviceListener() {
+    this.device = scheduler.newDevice(new Device.Options("test-" + setup.board().id(), onCrash, watchdogMillis),
+        d -> new LuaFirmware(d, setup), new DeviceListener() {
           @Override
           public void onLog(Device d, LogRecord r) {
             synchronized (lines) {

@@ -1,0 +1,457 @@
+package airemu.lua;
+
+import airemu.boards.AdapterSpec;
+import airemu.boards.BoardProfile;
+import airemu.netif.AdapterConfig;
+import airemu.netif.FirmwareLog;
+import airemu.netif.NetDelivery;
+import airemu.netif.NetMessage;
+import airemu.netif.NetProfile;
+import airemu.netif.NetStack;
+import airemu.netif.SocketCtrl;
+import airemu.netif.SocketEvents;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import party.iroiro.luajava.Lua;
+
+/**
+ * {@code socket}: the binding of the firmware's socket library onto {@code netif}. It translates
+ * arguments and results and routes events; the state machine, buffers and transports live in
+ * {@link NetStack} and {@link SocketCtrl}.
+ *
+ * <p>Error contract, as {@code luat_lib_socket.c}: a wrong argument type raises a Lua error; a nil,
+ * unknown or released ctrl makes the call return nothing; everything else answers with the tuples of
+ * the socket API. Events reach the script inside {@code rtos.receive}: the ctrl's callback gets a
+ * light userdata with the ctrl's address (so it is not {@code ==} to the ctrl), a task name gets
+ * {@code sys_send(name, event, param)}, and a ctrl with neither goes to {@code sys_pub("NWCTRL*", ...)}.
+ */
+final class SocketLib {
+  static final String CTRL = "NWCTRL*";
+
+  /** What a ctrl's events go to: a Lua function (registry reference) or a task name. */
+  private record Callback(int functionRef, String taskName) {}
+
+  SocketLib(LuaFirmware fw) {
+    this.fw = fw;
+  }
+
+  /** The board's adapters as the network stack numbers them in the board's firmware era. */
+  static NetProfile profileOf(BoardProfile board) {
+    List<AdapterConfig> adapters = new ArrayList<>();
+    for (AdapterSpec a : board.adapters()) {
+      AdapterConfig.Kind kind = switch (a.kind()) {
+        case CELLULAR -> AdapterConfig.Kind.CELLULAR;
+        case WIFI_STA -> AdapterConfig.Kind.WIFI_STA;
+        case WIFI_AP -> AdapterConfig.Kind.WIFI_AP;
+        case ETHERNET -> AdapterConfig.Kind.ETHERNET;
+        case W5500 -> AdapterConfig.Kind.W5500;
+      };
+      adapters.add(new AdapterConfig(a.name(), board.era().number(a.name()).orElseThrow(), kind, a.sockets(), a.ipv6(), a.atBoot()));
+    }
+    int dft = board.defaultAdapter().flatMap(name -> board.era().number(name)).orElse(-1);
+    return new NetProfile(board.era().adapterCount(), dft, adapters);
+  }
+
+  /**
+   * Starts the device's network (a cellular adapter attaches by itself after its delay) and sets the
+   * board's adapter constants. At boot, once the firmware knows its device and board.
+   */
+  void start(Lua L) {
+    net = NetStack.create(fw.device(), profileOf(fw.board()), fw.setup().network(), new FirmwareLog() {
+      @Override
+      public void line(char level, String tag, String text) {
+        fw.clog(level, tag, text);
+      }
+
+      @Override
+      public void raw(String text) {
+        fw.device().log((text + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    });
+    L.getGlobal("socket");
+    for (Map.Entry<String, Integer> e : fw.board().era().adapterNumbers().entrySet()) {
+      L.push((long) e.getValue());
+      L.setField(-2, e.getKey());
+    }
+    L.pop(1);
+  }
+
+  /** Registers {@code socket}; the functions reach the network started by {@link #start}. */
+  void install(Lua L) {
+    Vm vm = fw.vm();
+    L.newTable(); // a ctrl has no methods: scripts call socket.xxx(ctrl, ...)
+    vm.newMetatable(L, CTRL, o -> {
+      SocketCtrl c = (SocketCtrl) o;
+      release(c);
+      addresses.remove(c);
+    });
+    L.newTable();
+    constants(L);
+    vm.setFunction(L, -1, "create", this::create);
+    vm.setFunction(L, -1, "debug", l -> ctrlCall(l, c -> {
+      if (l.getTop() >= 2 && l.isBoolean(2)) c.debug(l.toBoolean(2));
+      return 0;
+    }));
+    vm.setFunction(L, -1, "config", this::config);
+    vm.setFunction(L, -1, "linkup", l -> ctrlCall(l, c -> status(l, c.linkup())));
+    vm.setFunction(L, -1, "connect", this::connect);
+    vm.setFunction(L, -1, "discon", l -> ctrlCall(l, c -> status(l, c.discon())));
+    vm.setFunction(L, -1, "close", l -> ctrlCall(l, c -> {
+      c.close();
+      return 0;
+    }));
+    vm.setFunction(L, -1, "tx", this::tx);
+    vm.setFunction(L, -1, "rx", this::rx);
+    vm.setFunction(L, -1, "read", this::read);
+    vm.setFunction(L, -1, "wait", l -> ctrlCall(l, c -> status(l, c.waitEvent())));
+    vm.setFunction(L, -1, "listen", l -> ctrlCall(l, c -> status(l, c.listen((int) Args.optInteger(l, 2, "listen", 0)))));
+    vm.setFunction(L, -1, "accept", this::accept);
+    vm.setFunction(L, -1, "release", l -> {
+      SocketCtrl c = vm.userdata(l, 1, SocketCtrl.class);
+      if (c != null) release(c);
+      return 0;
+    });
+    vm.setFunction(L, -1, "state", l -> ctrlCall(l, c -> {
+      SocketCtrl.State s = c.state();
+      if (s == null) return 0;
+      l.push(s.code());
+      vm.pushString(l, s.name());
+      return 2;
+    }));
+    vm.setFunction(L, -1, "remoteIP", l -> {
+      SocketCtrl c = vm.userdata(l, 1, SocketCtrl.class);
+      List<String> ips = c == null ? List.of() : c.remoteIp();
+      for (int i = 0; i < 4; i++) {
+        if (i < ips.size() && ips.get(i) != null) vm.pushString(l, ips.get(i));
+        else l.pushNil();
+      }
+      return 4;
+    });
+    vm.setFunction(L, -1, "localIP", l -> {
+      NetStack.LocalIp ip = net.localIp(adapterArg(l, 1, "localIP"));
+      if (ip == null) return 0;
+      for (String s : new String[] {ip.ip(), ip.netmask(), ip.gateway(), ip.ipv6()}) {
+        if (s == null) l.pushNil();
+        else vm.pushString(l, s);
+      }
+      return 4;
+    });
+    vm.setFunction(L, -1, "setDNS", l -> {
+      Integer adapter = adapterArg(l, 1, "setDNS");
+      int index = (int) Args.optInteger(l, 2, "setDNS", 1);
+      if (l.getTop() >= 3 && l.isInteger(3)) l.push(net.setDns(adapter, index, l.toInteger(3)));
+      else l.push(net.setDns(adapter, index, Args.checkString(vm, l, 3, "setDNS")));
+      return 1;
+    });
+    vm.setFunction(L, -1, "adapter", l -> {
+      NetStack.AdapterState s = net.adapter(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1, "adapter") : null);
+      l.push(s.ready());
+      l.push(s.index());
+      return 2;
+    });
+    vm.setFunction(L, -1, "dft", l -> {
+      NetStack.Dft d = net.dft(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1, "dft") : null);
+      l.push(d.defaultAdapter());
+      l.push(d.lastRegistered());
+      return 2;
+    });
+    vm.setFunction(L, -1, "close_all", l -> {
+      l.push(net.closeAll(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1, "close_all") : null));
+      return 1;
+    });
+    vm.setFunction(L, -1, "sslLog", l -> {
+      Args.optInteger(l, 1, "sslLog", 0);
+      return 0;
+    });
+    vm.setFunction(L, -1, "rx_cache", l -> {
+      if (l.getTop() >= 1 && l.isInteger(1)) {
+        long n = l.toInteger(1);
+        if (n >= 6 && n <= 48) rxCache = (int) n;
+      }
+      l.push(rxCache);
+      return 1;
+    });
+    L.setGlobal("socket");
+  }
+
+  /** Handles a network message taken from the bus: pushes what {@code take} answers (see LuaFirmware). */
+  int deliver(NetMessage m, Lua L) {
+    NetDelivery d = m.handle();
+    Vm vm = fw.vm();
+    if (d instanceof NetDelivery.SocketEvent e) {
+      Object att = e.ctrl().attachment();
+      if (att instanceof Callback cb && cb.functionRef != 0) {
+        Long address = addresses.get(e.ctrl());
+        L.push(2);
+        L.refGet(cb.functionRef);
+        if (address == null) L.pushNil();
+        else vm.pushLightUserdata(L, address);
+        L.push(e.event());
+        L.push(e.param());
+        return 5;
+      }
+      if (att instanceof Callback cb && cb.taskName != null) {
+        return callGlobal(L, "sys_send", cb.taskName, (long) e.event(), (long) e.param());
+      }
+      return callGlobal(L, "sys_pub", CTRL, (long) e.ctrl().adapterNumber(), (long) e.ctrl().socketId(),
+          (long) e.event(), (long) e.param());
+    }
+    if (d instanceof NetDelivery.Publish p) {
+      return callGlobal(L, "sys_pub", publishArgs(p));
+    }
+    L.push(1);
+    return 1;
+  }
+
+  NetStack net() {
+    return net;
+  }
+
+  void close() {
+    if (net != null) net.close();
+    net = null;
+  }
+
+  // --- functions -----------------------------------------------------------------------------------
+
+  private interface CtrlCall {
+    int call(SocketCtrl c);
+  }
+
+  /** L_CTRL_CHECK: no ctrl, or a released one, and the function returns nothing. */
+  private int ctrlCall(Lua L, CtrlCall call) {
+    SocketCtrl c = fw.vm().userdata(L, 1, SocketCtrl.class);
+    if (c == null || c.isReleased()) return 0;
+    return call.call(c);
+  }
+
+  private int create(Lua L) {
+    Integer adapter = Args.isNoneOrNil(L, 1) ? null : (int) Args.checkInteger(L, 1, "create");
+    SocketCtrl c = net.create(adapter);
+    if (c == null) return 0;
+    c.attach(callbackArg(L, 2));
+    pushCtrl(L, c);
+    return 1;
+  }
+
+  private int config(Lua L) {
+    return ctrlCall(L, c -> {
+      int localPort = (int) Args.optInteger(L, 2, "config", 0);
+      boolean udp = Args.isTrue(L, 3);
+      boolean tls = Args.isTrue(L, 4);
+      long idle = Args.optInteger(L, 5, "config", 0);
+      long interval = Args.optInteger(L, 6, "config", 0);
+      long count = Args.optInteger(L, 7, "config", 0);
+      if (tls) {
+        for (int i = 8; i <= 11; i++) Args.optBytes(fw.vm(), L, i, "config", null);
+      }
+      Boolean ok = c.config(localPort, udp, tls, idle, interval, count);
+      if (ok == null) return 0;
+      L.push(ok);
+      return 1;
+    });
+  }
+
+  private int connect(Lua L) {
+    return ctrlCall(L, c -> {
+      SocketCtrl.Status s;
+      if (L.getTop() >= 2 && L.isInteger(2)) {
+        long raw = L.toInteger(2);
+        s = c.connect(raw, (int) Args.checkInteger(L, 3, "connect"));
+      } else {
+        String host = Args.checkString(fw.vm(), L, 2, "connect");
+        int port = (int) Args.checkInteger(L, 3, "connect");
+        s = c.connect(host, port, Args.toBoolean(L, 4));
+      }
+      return status(L, s);
+    });
+  }
+
+  private int tx(Lua L) {
+    return ctrlCall(L, c -> {
+      ByteBuf data = dataArg(L, 2);
+      SocketCtrl.Tx t;
+      if (L.getTop() >= 3 && L.isInteger(3)) {
+        t = c.tx(data, L.toInteger(3), (int) Args.optInteger(L, 4, "tx", 0));
+      } else if (L.getTop() >= 3 && L.type(3) == Lua.LuaType.STRING) {
+        t = c.tx(data, Args.checkString(fw.vm(), L, 3, "tx"), (int) Args.optInteger(L, 4, "tx", 0));
+      } else {
+        t = c.tx(data);
+      }
+      if (t == null) return 0;
+      L.push(t.succ());
+      L.push(t.full());
+      L.push(t.acked());
+      return 3;
+    });
+  }
+
+  /** socket.tx data: a string, or a zbuff's used bytes (its cursor untouched). */
+  private ByteBuf dataArg(Lua L, int arg) {
+    if (L.getTop() >= arg && L.type(arg) == Lua.LuaType.STRING) return Unpooled.wrappedBuffer(fw.vm().toBytes(L, arg));
+    Zbuff z = ZbuffLib.check(fw.vm(), L, arg);
+    return Unpooled.wrappedBuffer(z.copyUsed());
+  }
+
+  private int rx(Lua L) {
+    return ctrlCall(L, c -> {
+      SocketCtrl.RxSink sink = null;
+      if (L.getTop() >= 2 && (L.type(2) == Lua.LuaType.USERDATA || L.type(2) == Lua.LuaType.LIGHTUSERDATA)) {
+        sink = sinkOf(ZbuffLib.check(fw.vm(), L, 2));
+      }
+      long limit = Args.optInteger(L, 4, "rx", 0);
+      SocketCtrl.Rx r = c.rx(sink, limit);
+      if (r == null) return 0;
+      L.push(r.succ());
+      L.push(r.length());
+      if (r.count() <= 2) return 2;
+      if (r.remoteIp() == null) L.pushNil();
+      else fw.vm().pushBytes(L, r.remoteIp());
+      if (r.remotePort() == null) L.pushNil();
+      else L.push(r.remotePort());
+      return 4;
+    });
+  }
+
+  /** The zbuff as the receive side of rx: grows to used + n when it can (the firmware's auto-grow). */
+  private SocketCtrl.RxSink sinkOf(Zbuff z) {
+    return new SocketCtrl.RxSink() {
+      @Override
+      public int reserve(int n) {
+        if (z.ensureRemaining(n)) return n;
+        fw.clog('W', "socket", "zbuff自动扩容失败, 只能读取" + z.remaining() + "字节");
+        return Math.min(n, z.remaining());
+      }
+
+      @Override
+      public void write(ByteBuf src, int length) {
+        byte[] bytes = new byte[length];
+        src.readBytes(bytes);
+        z.append(bytes, 0, length);
+      }
+    };
+  }
+
+  private int read(Lua L) {
+    return ctrlCall(L, c -> {
+      SocketCtrl.Read r = c.read(Args.optInteger(L, 2, "read", 0));
+      if (r == null) return 0;
+      L.push(r.succ());
+      if (r.count() == 1) return 1;
+      fw.vm().pushBytes(L, r.data() == null ? new byte[0] : r.data());
+      if (r.count() == 2) return 2;
+      if (r.remoteIp() == null) L.pushNil();
+      else fw.vm().pushBytes(L, r.remoteIp());
+      if (r.remotePort() == null) L.pushNil();
+      else L.push(r.remotePort());
+      return 4;
+    });
+  }
+
+  private int accept(Lua L) {
+    return ctrlCall(L, c -> {
+      Callback cb = callbackArg(L, 2);
+      SocketCtrl.Accept a = c.accept(cb != null);
+      if (a == null) return 0;
+      L.push(a.succ());
+      if (a.count() == 1) return 1;
+      if (a.ctrl() == null) {
+        L.pushNil();
+      } else {
+        a.ctrl().attach(cb);
+        pushCtrl(L, a.ctrl());
+      }
+      if (a.count() == 2) return 2;
+      if (a.clientIp() == null) L.pushNil();
+      else fw.vm().pushString(L, a.clientIp());
+      if (a.clientPort() == null) L.pushNil();
+      else L.push(a.clientPort());
+      return 4;
+    });
+  }
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  /** A callback argument: a function, a task name (numbers count: lua_isstring), or nothing. */
+  private Callback callbackArg(Lua L, int arg) {
+    if (L.getTop() < arg) return null;
+    switch (L.type(arg)) {
+      case FUNCTION:
+        L.pushValue(arg);
+        return new Callback(L.ref(), null);
+      case STRING:
+      case NUMBER:
+        return new Callback(0, new String(StringLib.toLString(fw.vm(), L, arg), StandardCharsets.UTF_8));
+      default:
+        return null;
+    }
+  }
+
+  private void pushCtrl(Lua L, SocketCtrl c) {
+    long address = fw.vm().pushUserdata(L, CTRL, c);
+    addresses.put(c, address);
+  }
+
+  /** socket.release and __gc: frees the ctrl and its callback; later calls on it return nothing. */
+  private void release(SocketCtrl c) {
+    if (!c.isReleased()) c.release();
+    if (c.attachment() instanceof Callback cb && cb.functionRef != 0 && fw.vm() != null) fw.vm().main().unref(cb.functionRef);
+    c.attach(null);
+  }
+
+  private Integer adapterArg(Lua L, int arg, String fn) {
+    return Args.isNoneOrNil(L, arg) ? null : (int) Args.checkInteger(L, arg, fn);
+  }
+
+  private static int status(Lua L, SocketCtrl.Status s) {
+    if (s == null) return 0;
+    L.push(s.succ());
+    L.push(s.result());
+    return 2;
+  }
+
+  private static Object[] publishArgs(NetDelivery.Publish p) {
+    Object[] args = new Object[p.args().size() + 1];
+    args[0] = p.topic();
+    for (int i = 0; i < p.args().size(); i++) args[i + 1] = p.args().get(i);
+    return args;
+  }
+
+  /** Kind 2: call the global {@code name} (looked up now, as the firmware does) with {@code args}. */
+  private int callGlobal(Lua L, String name, Object... args) {
+    L.getGlobal(name);
+    if (!L.isFunction(-1)) {
+      L.pop(1);
+      L.push(1);
+      return 1;
+    }
+    L.push(2);
+    L.insert(-2);
+    for (Object a : args) LuaValues.push(fw.vm(), L, a);
+    return 2 + args.length;
+  }
+
+  /** The event constants; adapter numbers depend on the board and are set by {@link #start}. */
+  private void constants(Lua L) {
+    L.push((long) SocketEvents.LINK);
+    L.setField(-2, "LINK");
+    L.push((long) SocketEvents.ON_LINE);
+    L.setField(-2, "ON_LINE");
+    L.push((long) SocketEvents.TX_OK);
+    L.setField(-2, "TX_OK");
+    L.push((long) SocketEvents.CLOSED);
+    L.setField(-2, "CLOSED");
+    L.push((long) SocketEvents.EVENT);
+    L.setField(-2, "EVENT");
+  }
+
+  private final LuaFirmware fw;
+  private final Map<SocketCtrl, Long> addresses = new IdentityHashMap<>(); // ctrl -> its userdata's address
+  private NetStack net;
+  private int rxCache = 6;
+}
