@@ -9,7 +9,7 @@ import party.iroiro.luajava.Lua;
  */
 final class Libraries {
   /** Globals the prelude registers in {@code package.loaded}. */
-  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff", "crypto", "socket");
+  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff", "crypto", "socket", "uart");
 
   private Libraries() {}
 
@@ -21,5 +21,6 @@ final class Libraries {
     StringLib.install(fw, L);
     ZbuffLib.install(fw, L);
     CryptoLib.install(fw, L);
+    UartLib.install(fw, L);
   }
 }

@@ -7,6 +7,7 @@ import airemu.core.Firmware;
 import airemu.core.Message;
 import airemu.core.Step;
 import airemu.netif.NetMessage;
+import airemu.serial.UartReceived;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,7 @@ public final class LuaFirmware implements Firmware {
   @Override
   public void close() {
     if (sockets != null) sockets.close();
+    if (uarts != null) uarts.close();
     if (vm != null) {
       vm.close();
       vm = null;
@@ -364,6 +366,7 @@ public final class LuaFirmware implements Firmware {
       L.push(remaining);
       return 4;
     }
+    if (m instanceof UartReceived r && uarts != null) return uarts.received(L, r);
     if (m instanceof LuaMessage lm) return lm.deliver(this, L);
     if (m instanceof NetMessage nm) return sockets.deliver(nm, L);
     L.push(1);
@@ -479,4 +482,5 @@ public final class LuaFirmware implements Firmware {
   private int timezoneQuarters = 32;
   private String abortKind; // why the VM is being stopped: watchdog, exit, reboot
   private int abortCode;
+  UartLib uarts; // the uart library of this boot, which handles UartReceived
 }
