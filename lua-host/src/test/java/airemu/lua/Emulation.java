@@ -178,11 +178,11 @@ final class Emulation implements AutoCloseable {
     }
   }
 
-  /** The lines the script produced: everything after the firmware's boot lines. */
+  /** The lines the script produced: everything but the firmware's boot lines and the cellular attach line. */
   List<String> scriptLines() {
     List<String> all = lines();
     return all.stream().filter(l -> !l.startsWith("I/main LuatOS@") && !l.startsWith("I/main ROM Build")
-        && !l.startsWith("D/main loadlibs")).toList();
+        && !l.startsWith("D/main loadlibs") && !l.startsWith("D/net network ready")).toList();
   }
 
   int boots() {

@@ -42,7 +42,9 @@ class ScaleTest {
         sys.run()
         """);
     Path idleProject = Files.createDirectories(dir.resolve("idle"));
-    Files.writeString(idleProject.resolve("main.lua"), "log.info('idle', 'booted') sys.run()");
+    // idle once attached: the IP_READY that follows boot is the last thing it is stepped for
+    Files.writeString(idleProject.resolve("main.lua"),
+        "sys.taskInit(function() sys.waitUntil('IP_READY') log.info('idle', 'booted') end) sys.run()");
     BoardProfile board = BoardProfiles.find("air780epm");
     Project p = Project.open(project), idle = Project.open(idleProject);
     int threadsBefore = Thread.activeCount();
