@@ -123,47 +123,47 @@ final class CryptoLib {
     vm.setFunction(L, -1, "cipher_suites", l -> pushList(vm, l, CIPHER_SUITES));
     vm.setFunction(L, -1, "crc16", l -> crc16(vm, l));
     vm.setFunction(L, -1, "crc16_modbus", l -> {
-      l.push((long) Crc.crc16Modbus(Args.checkBytes(vm, l, 1, "crc16_modbus")));
+      l.push((long) Crc.crc16Modbus(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "crc32", l -> {
-      byte[] data = Args.checkBytes(vm, l, 1, "crc32");
-      long start = Args.optInteger(l, 2, "crc32", 0xFFFFFFFFL);
-      long poly = Args.optInteger(l, 3, "crc32", 0x04C11DB7L);
-      long end = Args.optInteger(l, 4, "crc32", 0xFFFFFFFFL);
+      byte[] data = Args.checkBytes(vm, l, 1);
+      long start = Args.optInteger(l, 2, 0xFFFFFFFFL);
+      long poly = Args.optInteger(l, 3, 0x04C11DB7L);
+      long end = Args.optInteger(l, 4, 0xFFFFFFFFL);
       l.push((Crc.crc32(data, 0, data.length, start, poly) ^ end) & 0xFFFFFFFFL);
       return 1;
     });
     vm.setFunction(L, -1, "crc8", l -> crc8(vm, l));
     vm.setFunction(L, -1, "crc7", l -> {
-      byte[] data = Args.checkBytes(vm, l, 1, "crc7");
-      int poly = (int) Args.optInteger(l, 2, "crc7", 0xE5) & 0xFF;
-      int start = (int) Args.optInteger(l, 3, "crc7", 0) & 0xFF;
+      byte[] data = Args.checkBytes(vm, l, 1);
+      int poly = (int) Args.optInteger(l, 2, 0xE5) & 0xFF;
+      int start = (int) Args.optInteger(l, 3, 0) & 0xFF;
       l.push((long) Crc.crc7(data, poly, start));
       return 1;
     });
     vm.setFunction(L, -1, "trng", l -> trng(vm, l));
     vm.setFunction(L, -1, "totp", l -> totp(fw, l));
     vm.setFunction(L, -1, "base64_encode", l -> {
-      vm.pushBytes(l, Base64.getEncoder().encode(Args.checkBytes(vm, l, 1, "base64_encode")));
+      vm.pushBytes(l, Base64.getEncoder().encode(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "base64_decode", l -> {
-      vm.pushBytes(l, StringLib.fromBase64(Args.checkBytes(vm, l, 1, "base64_decode")));
+      vm.pushBytes(l, StringLib.fromBase64(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "md_file", l -> mdFile(fw, l));
     vm.setFunction(L, -1, "md", l -> md(fw, l));
     vm.setFunction(L, -1, "checksum", l -> {
-      byte[] data = Args.checkBytes(vm, l, 1, "checksum");
-      int mode = (int) Args.optInteger(l, 2, "checksum", 0);
+      byte[] data = Args.checkBytes(vm, l, 1);
+      int mode = (int) Args.optInteger(l, 2, 0);
       l.push((long) Crc.checksum(data, mode == 1));
       return 1;
     });
     vm.setFunction(L, -1, "hash_init", l -> hashInit(vm, l));
     vm.setFunction(L, -1, "hash_update", l -> {
       Md.Stream s = checkStream(vm, l, 1, "hash_update");
-      byte[] data = Args.checkBytes(vm, l, 2, "hash_update");
+      byte[] data = Args.checkBytes(vm, l, 2);
       s.update(data, 0, data.length);
       return 0;
     });
@@ -184,7 +184,7 @@ final class CryptoLib {
 
   private static void digest(Vm vm, Lua L, String fn, Md md) {
     vm.setFunction(L, -1, fn, l -> {
-      vm.pushBytes(l, hex(md.digest(Args.checkBytes(vm, l, 1, fn), NONE)));
+      vm.pushBytes(l, hex(md.digest(Args.checkBytes(vm, l, 1), NONE)));
       return 1;
     });
   }
@@ -192,8 +192,8 @@ final class CryptoLib {
   /** An empty key gives the plain digest: the firmware hands it to mbedtls as "no key". */
   private static void hmac(Vm vm, Lua L, String fn, Md md) {
     vm.setFunction(L, -1, fn, l -> {
-      byte[] data = Args.checkBytes(vm, l, 1, fn);
-      byte[] key = Args.checkBytes(vm, l, 2, fn);
+      byte[] data = Args.checkBytes(vm, l, 1);
+      byte[] key = Args.checkBytes(vm, l, 2);
       vm.pushBytes(l, hex(md.digest(data, key)));
       return 1;
     });
@@ -201,8 +201,8 @@ final class CryptoLib {
 
   private static int md(LuaFirmware fw, Lua l) {
     Vm vm = fw.vm();
-    String name = cString(Args.checkBytes(vm, l, 1, "md"));
-    byte[] data = Args.checkBytes(vm, l, 2, "md");
+    String name = cString(Args.checkBytes(vm, l, 1));
+    byte[] data = Args.checkBytes(vm, l, 2);
     byte[] key = optKey(vm, l, 3);
     Md md = Md.byName(name);
     if (md == null) {
@@ -216,8 +216,8 @@ final class CryptoLib {
 
   private static int mdFile(LuaFirmware fw, Lua l) {
     Vm vm = fw.vm();
-    String name = cString(Args.checkBytes(vm, l, 1, "md_file"));
-    byte[] path = Args.checkBytes(vm, l, 2, "md_file");
+    String name = cString(Args.checkBytes(vm, l, 1));
+    byte[] path = Args.checkBytes(vm, l, 2);
     if (path.length < 2) return 0;
     byte[] key = optKey(vm, l, 3);
     Md md = Md.byName(name);
@@ -232,7 +232,7 @@ final class CryptoLib {
   }
 
   private static int hashInit(Vm vm, Lua l) {
-    String name = cString(Args.checkBytes(vm, l, 1, "hash_init"));
+    String name = cString(Args.checkBytes(vm, l, 1));
     byte[] key = optKey(vm, l, 2);
     Md md = Md.byName(name);
     if (md == null) return 0;
@@ -246,7 +246,7 @@ final class CryptoLib {
       Md.Stream s = vm.userdata(l, arg, Md.Stream.class);
       if (s != null) return s;
     }
-    throw Args.typeError(l, arg, fn, STREAM_TYPE);
+    throw Args.typeError(l, arg, STREAM_TYPE);
   }
 
   /** An HMAC key is taken only from an actual string argument (numbers do not count). */
@@ -258,11 +258,11 @@ final class CryptoLib {
 
   private static int cipher(LuaFirmware fw, Lua l, boolean encrypt, String fn) {
     Vm vm = fw.vm();
-    String cipher = cString(Args.optBytes(vm, l, 1, fn, ascii("AES-128-ECB")));
-    String pad = cString(Args.optBytes(vm, l, 2, fn, ascii("PKCS7")));
-    byte[] data = Args.checkBytes(vm, l, 3, fn);
-    byte[] key = Args.checkBytes(vm, l, 4, fn);
-    byte[] iv = Args.optBytes(vm, l, 5, fn, NONE);
+    String cipher = cString(Args.optBytes(vm, l, 1, ascii("AES-128-ECB")));
+    String pad = cString(Args.optBytes(vm, l, 2, ascii("PKCS7")));
+    byte[] data = Args.checkBytes(vm, l, 3);
+    byte[] key = Args.checkBytes(vm, l, 4);
+    byte[] iv = Args.optBytes(vm, l, 5, NONE);
     MbedCipher.Result r = MbedCipher.run(cipher, pad, data, key, iv, encrypt, msg -> fw.clog('E', "crypto", msg));
     if (r == null) return 0;
     vm.pushBytes(l, r.out());
@@ -274,7 +274,7 @@ final class CryptoLib {
   // --- CRCs ----------------------------------------------------------------------------------------
 
   private static int crc16(Vm vm, Lua l) {
-    String method = cString(Args.checkBytes(vm, l, 1, "crc16"));
+    String method = cString(Args.checkBytes(vm, l, 1));
     byte[] data = toLString(vm, l, 2, "crc16");
     Crc16Model m = CRC16_MODELS.stream().filter(x -> x.name.equals(method)).findFirst().orElse(NO_MODEL);
     int crc = crc16(l, "crc16", data, m);
@@ -295,11 +295,11 @@ final class CryptoLib {
 
   /** With no integer polynomial, CRC-8 with polynomial 0x07 from zero, whatever else is given. */
   private static int crc8(Vm vm, Lua l) {
-    byte[] data = Args.checkBytes(vm, l, 1, "crc8");
+    byte[] data = Args.checkBytes(vm, l, 1);
     int crc;
     if (l.getTop() >= 2 && l.isInteger(2)) {
       int poly = (int) l.toInteger(2) & 0xFF;
-      int start = (int) Args.optInteger(l, 3, "crc8", 0) & 0xFF;
+      int start = (int) Args.optInteger(l, 3, 0) & 0xFF;
       boolean reflected = l.getTop() >= 4 && l.isBoolean(4) && l.toBoolean(4);
       crc = Crc.crc8(data, 0, data.length, start, poly, reflected);
     } else {
@@ -312,21 +312,21 @@ final class CryptoLib {
   /** {@code crc_file}: "crc32", "crc8", "crc16_modbus" (any of them also in capitals) or a CRC-16 model. */
   private static int crcFile(LuaFirmware fw, Lua l) {
     Vm vm = fw.vm();
-    String mode = cString(Args.checkBytes(vm, l, 1, "crc_file"));
-    byte[] path = Args.checkBytes(vm, l, 2, "crc_file");
+    String mode = cString(Args.checkBytes(vm, l, 1));
+    byte[] path = Args.checkBytes(vm, l, 2);
     if (path.length < 2) return 0;
     byte[] data = readFile(fw, cString(path));
     if (data == null) return 0;
     long result;
     if (mode.equals("crc32") || mode.equals("CRC32")) {
-      long start = Args.optInteger(l, 3, "crc_file", 0xFFFFFFFFL);
-      long poly = Args.optInteger(l, 4, "crc_file", 0x04C11DB7L);
-      long end = Args.optInteger(l, 5, "crc_file", 0xFFFFFFFFL);
+      long start = Args.optInteger(l, 3, 0xFFFFFFFFL);
+      long poly = Args.optInteger(l, 4, 0x04C11DB7L);
+      long end = Args.optInteger(l, 5, 0xFFFFFFFFL);
       result = (Crc.crc32(data, 0, data.length, start, poly) ^ end) & 0xFFFFFFFFL;
     } else if (mode.equals("crc8") || mode.equals("CRC8")) {
-      int start = (int) Args.optInteger(l, 3, "crc_file", 0) & 0xFF;
-      int poly = (int) Args.optInteger(l, 4, "crc_file", 0x07) & 0xFF;
-      boolean reflected = (Args.optInteger(l, 5, "crc_file", 0) & 0xFF) != 0;
+      int start = (int) Args.optInteger(l, 3, 0) & 0xFF;
+      int poly = (int) Args.optInteger(l, 4, 0x07) & 0xFF;
+      boolean reflected = (Args.optInteger(l, 5, 0) & 0xFF) != 0;
       result = Crc.crc8(data, 0, data.length, start, poly, reflected);
     } else {
       String model = mode.equals("crc16_modbus") || mode.equals("CRC16_MODBUS") ? "MODBUS" : mode;
@@ -341,7 +341,7 @@ final class CryptoLib {
 
   /** At most 128 bytes; zero gives nothing; a negative length, being a huge size_t, gives 128. */
   private static int trng(Vm vm, Lua l) {
-    long n = Args.checkInteger(l, 1, "trng");
+    long n = Args.checkInteger(l, 1);
     if (n == 0) return 0;
     byte[] b = new byte[n < 0 || n > 128 ? 128 : (int) n];
     TRNG.nextBytes(b);
@@ -354,7 +354,7 @@ final class CryptoLib {
    * integer second argument, or the device clock.
    */
   private static int totp(LuaFirmware fw, Lua l) {
-    byte[] secret = decodeBase32(Args.checkBytes(fw.vm(), l, 1, "totp"));
+    byte[] secret = decodeBase32(Args.checkBytes(fw.vm(), l, 1));
     if (secret == null) return 0; // the firmware would read past its buffer; nothing sensible to return
     long seconds = l.getTop() >= 2 && l.isInteger(2) ? l.toInteger(2) : Math.floorDiv(fw.wallMillis(), 1000);
     long step = Long.divideUnsigned(seconds, 30);
@@ -422,14 +422,14 @@ final class CryptoLib {
     return switch (l.type(arg)) {
       case STRING -> vm.toBytes(l, arg);
       case NUMBER -> Vm.numberToString(l, arg).getBytes(StandardCharsets.US_ASCII);
-      case USERDATA, LIGHTUSERDATA -> throw Args.typeError(l, arg, fn, "ZBUFF*");
+      case USERDATA, LIGHTUSERDATA -> throw Args.typeError(l, arg, "ZBUFF*");
       default -> NONE;
     };
   }
 
   /** {@code (uintN_t) luaL_optnumber(...)}: truncated toward zero, then the caller masks. */
   private static long optNumberAsC(Lua l, int arg, String fn, long def) {
-    return Args.isNoneOrNil(l, arg) ? def : (long) Args.checkNumber(l, arg, fn);
+    return Args.isNoneOrNil(l, arg) ? def : (long) Args.checkNumber(l, arg);
   }
 
   /** A Lua string as C sees it: up to the first NUL. */

@@ -23,12 +23,12 @@ final class IoLib {
   static void install(LuaFirmware fw, Lua L) {
     Vm vm = fw.vm();
     vm.setFunction(L, -1, "exists", l -> {
-      FileSystem.Resolved r = fw.fs().resolve(Args.checkString(vm, l, 1, "exists"), false);
+      FileSystem.Resolved r = fw.fs().resolve(Args.checkString(vm, l, 1), false);
       l.push(r.ok() && Files.isRegularFile(r.host()));
       return 1;
     });
     vm.setFunction(L, -1, "fileSize", l -> {
-      FileSystem.Resolved r = fw.fs().resolve(Args.checkString(vm, l, 1, "fileSize"), false);
+      FileSystem.Resolved r = fw.fs().resolve(Args.checkString(vm, l, 1), false);
       long size = 0;
       try {
         if (r.ok() && Files.isRegularFile(r.host())) size = Files.size(r.host());
@@ -39,10 +39,10 @@ final class IoLib {
       return 1;
     });
     vm.setFunction(L, -1, "readFile", l -> {
-      String path = Args.checkString(vm, l, 1, "readFile");
-      Args.optString(vm, l, 2, "readFile", "rb");
-      long offset = Args.optInteger(l, 3, "readFile", 0);
-      long len = Args.optInteger(l, 4, "readFile", 1L << 30);
+      String path = Args.checkString(vm, l, 1);
+      Args.optString(vm, l, 2, "rb");
+      long offset = Args.optInteger(l, 3, 0);
+      long len = Args.optInteger(l, 4, 1L << 30);
       FileSystem.Resolved r = fw.fs().resolve(path, false);
       if (!r.ok() || !Files.isRegularFile(r.host())) return 0;
       try {
@@ -56,9 +56,9 @@ final class IoLib {
       }
     });
     vm.setFunction(L, -1, "writeFile", l -> {
-      String path = Args.checkString(vm, l, 1, "writeFile");
-      byte[] data = Args.checkBytes(vm, l, 2, "writeFile");
-      String mode = Args.optString(vm, l, 3, "writeFile", "wb+");
+      String path = Args.checkString(vm, l, 1);
+      byte[] data = Args.checkBytes(vm, l, 2);
+      String mode = Args.optString(vm, l, 3, "wb+");
       if (fw.fs().isLuadb(path)) { // the module opens an existing luadb file and silently writes nothing
         FileSystem.Resolved r = fw.fs().resolve(path, false);
         if (!r.ok()) return 0;
@@ -78,7 +78,7 @@ final class IoLib {
       return 1;
     });
     vm.setFunction(L, -1, "mkdir", l -> {
-      String path = Args.checkString(vm, l, 1, "mkdir");
+      String path = Args.checkString(vm, l, 1);
       if (fw.fs().isLuadb(path)) return okCode(l, true, 0);
       FileSystem.Resolved r = fw.fs().resolve(path, true);
       try {
@@ -90,7 +90,7 @@ final class IoLib {
       }
     });
     vm.setFunction(L, -1, "rmdir", l -> {
-      String path = Args.checkString(vm, l, 1, "rmdir");
+      String path = Args.checkString(vm, l, 1);
       if (fw.fs().isLuadb(path)) return okCode(l, true, 0);
       FileSystem.Resolved r = fw.fs().resolve(path, true);
       try {
@@ -127,9 +127,9 @@ final class IoLib {
 
   /** io.lsdir(path, len=10, offset=0): (true, {{name, type, size}...}); a missing folder lists nothing. */
   private static int lsdir(LuaFirmware fw, Vm vm, Lua l) {
-    String path = Args.checkString(vm, l, 1, "lsdir");
-    long len = Args.optInteger(l, 2, "lsdir", 10);
-    long offset = Args.optInteger(l, 3, "lsdir", 0);
+    String path = Args.checkString(vm, l, 1);
+    long len = Args.optInteger(l, 2, 10);
+    long offset = Args.optInteger(l, 3, 0);
     if (len < 0) len = 10;
     if (len > 100) len = 100;
     if (offset < 0) offset = 0;

@@ -198,7 +198,7 @@ final class JsonLib {
             number(-2);
             out.put('"');
           }
-          default -> throw new EncodeError("Cannot serialise " + Args.typeName(L, L.getTop() - 1)
+          default -> throw new EncodeError("Cannot serialise " + Args.basicTypeName(L, L.getTop() - 1)
               + ": table key must be a number or string");
         }
         out.put(':');
@@ -227,7 +227,7 @@ final class JsonLib {
     try {
       if (L.getTop() != 1) throw new DecodeError("bad argument #1 to '?' (expected 1 argument)");
       if (L.type(1) != Lua.LuaType.STRING && L.type(1) != Lua.LuaType.NUMBER) {
-        throw new DecodeError("bad argument #1 to '?' (string expected, got " + Args.typeName(L, 1) + ")");
+        throw new DecodeError("bad argument #1 to '?' (string expected, got " + Args.basicTypeName(L, 1) + ")");
       }
       byte[] text = StringLib.toLString(vm, L, 1);
       if (text.length >= 2 && (text[0] == 0 || text[1] == 0)) {

@@ -14,6 +14,7 @@ final class Libraries {
   private Libraries() {}
 
   static void install(LuaFirmware fw, Lua L) {
+    ArgError.install(fw.vm(), L); // before the prelude replaces debug: it names call sites
     RtosLib.install(fw, L);
     OsLib.install(fw, L);
     McuLib.install(fw, L);

@@ -210,7 +210,7 @@ public final class LuaFirmware implements Firmware {
     });
     vm.setFunction(L, -1, "format", l -> StringLib.format(vm, l));
     vm.setFunction(L, -1, "read_source", l -> {
-      byte[] src = fs.read(Args.checkString(vm, l, 1, "read_source"));
+      byte[] src = fs.read(Args.checkString(vm, l, 1));
       if (src == null) {
         l.pushNil();
         l.push(FileSystem.ENOENT);
@@ -220,7 +220,7 @@ public final class LuaFirmware implements Firmware {
       return 1;
     });
     vm.setFunction(L, -1, "builtin", l -> {
-      byte[] src = builtinSource(Args.checkString(vm, l, 1, "builtin"));
+      byte[] src = builtinSource(Args.checkString(vm, l, 1));
       if (src == null) return 0;
       vm.pushBytes(l, src);
       return 1;
@@ -231,7 +231,7 @@ public final class LuaFirmware implements Firmware {
       return 0;
     });
     vm.setFunction(L, -1, "host_path", l -> {
-      FileSystem.Resolved r = fs.resolve(Args.checkString(vm, l, 1, "open"), l.toBoolean(2));
+      FileSystem.Resolved r = fs.resolve(Args.checkString(vm, l, 1), l.toBoolean(2));
       if (!r.ok()) {
         l.pushNil();
         l.push(r.errno());
@@ -326,7 +326,7 @@ public final class LuaFirmware implements Firmware {
     boolean first = L.toBoolean(2);
     long now = device.clock().nanoTime();
     if (first) {
-      long timeout = Args.checkInteger(L, 1, "receive");
+      long timeout = Args.checkInteger(L, 1);
       // the firmware holds the timeout unsigned: -1 (rtos.INF_TIMEOUT) and any negative wait forever
       receiveDeadline = timeout < 0 ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(timeout);
     }

@@ -42,16 +42,16 @@ final class McuLib {
       return 2;
     });
     vm.setFunction(L, -1, "dtick64", l -> {
-      long a = le64(Args.checkBytes(vm, l, 1, "dtick64"));
-      long b = le64(Args.checkBytes(vm, l, 2, "dtick64"));
-      long ref = Args.optInteger(l, 3, "dtick64", 0);
+      long a = le64(Args.checkBytes(vm, l, 1));
+      long b = le64(Args.checkBytes(vm, l, 2));
+      long ref = Args.optInteger(l, 3, 0);
       long diff = a - b;
       l.push(diff >= ref);
       l.push(diff);
       return 2;
     });
     vm.setFunction(L, -1, "ticks2", l -> {
-      long mode = Args.optInteger(l, 1, "ticks2", 0);
+      long mode = Args.optInteger(l, 1, 0);
       long us = fw.device().uptimeNanos() / 1000;
       long v = switch ((int) mode) {
         case 0 -> us;
@@ -73,12 +73,12 @@ final class McuLib {
       return 1;
     });
     vm.setFunction(L, -1, "setClk", l -> {
-      Args.checkInteger(l, 1, "setClk");
+      Args.checkInteger(l, 1);
       l.push(true);
       return 1;
     });
     vm.setFunction(L, -1, "x32", l -> {
-      l.push("0x" + Long.toHexString(Args.checkInteger(l, 1, "x32") & 0xFFFFFFFFL));
+      l.push("0x" + Long.toHexString(Args.checkInteger(l, 1) & 0xFFFFFFFFL));
       return 1;
     });
     L.setGlobal("mcu");

@@ -30,7 +30,7 @@ final class OsLib {
         l.push(Math.floorDiv(fw.wallMillis(), 1000));
         return 1;
       }
-      if (!l.isTable(1)) throw Args.typeError(l, 1, "time", "table");
+      if (!l.isTable(1)) throw Args.typeError(l, 1, "table");
       l.push(timeOfTable(l));
       return 1;
     });
@@ -40,13 +40,13 @@ final class OsLib {
       return 1;
     });
     vm.setFunction(L, -1, "difftime", l -> {
-      long a = Args.checkInteger(l, 1, "difftime");
-      long b = Args.checkInteger(l, 2, "difftime");
+      long a = Args.checkInteger(l, 1);
+      long b = Args.checkInteger(l, 2);
       l.push((double) (a - b));
       return 1;
     });
     vm.setFunction(L, -1, "remove", l -> {
-      String path = Args.checkString(vm, l, 1, "remove");
+      String path = Args.checkString(vm, l, 1);
       FileSystem.Resolved r = fw.fs().resolve(path, true);
       int errno = r.errno();
       if (r.ok()) {
@@ -65,8 +65,8 @@ final class OsLib {
       return fileError(vm, l, path + ": " + errno, errno);
     });
     vm.setFunction(L, -1, "rename", l -> {
-      String from = Args.checkString(vm, l, 1, "rename");
-      String to = Args.checkString(vm, l, 2, "rename");
+      String from = Args.checkString(vm, l, 1);
+      String to = Args.checkString(vm, l, 2);
       FileSystem.Resolved a = fw.fs().resolve(from, true), b = fw.fs().resolve(to, true);
       int errno = !a.ok() ? a.errno() : b.errno();
       if (a.ok() && b.ok()) {
@@ -156,8 +156,8 @@ final class OsLib {
   }
 
   private static int date(LuaFirmware fw, Vm vm, Lua l) {
-    String fmt = Args.optString(vm, l, 1, "date", "%c");
-    long seconds = Args.isNoneOrNil(l, 2) ? Math.floorDiv(fw.wallMillis(), 1000) : Args.checkInteger(l, 2, "date");
+    String fmt = Args.optString(vm, l, 1, "%c");
+    long seconds = Args.isNoneOrNil(l, 2) ? Math.floorDiv(fw.wallMillis(), 1000) : Args.checkInteger(l, 2);
     boolean utc = fmt.startsWith("!");
     if (utc) fmt = fmt.substring(1);
     long offset = utc ? 0 : fw.timezoneQuarters() / 4 * 3600L;
@@ -174,10 +174,10 @@ final class OsLib {
         out.append(c);
         continue;
       }
-      if (++i >= fmt.length()) throw Args.argError(1, "date", "invalid conversion specifier '%'");
+      if (++i >= fmt.length()) throw Args.argError(1, "invalid conversion specifier '%'");
       char k = fmt.charAt(i);
       String v = conversion(k, t);
-      if (v == null) throw Args.argError(1, "date", "invalid conversion specifier '%" + k + "'");
+      if (v == null) throw Args.argError(1, "invalid conversion specifier '%" + k + "'");
       out.append(v);
     }
     vm.pushString(l, out.toString());

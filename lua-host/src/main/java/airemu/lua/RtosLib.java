@@ -22,9 +22,9 @@ final class RtosLib {
     L.push(-1);
     L.setField(-2, "INF_TIMEOUT");
     vm.setFunction(L, -1, "timer_start", l -> {
-      long id = Args.checkInteger(l, 1, "timer_start");
-      long ms = Args.checkInteger(l, 2, "timer_start");
-      long repeat = Args.optInteger(l, 3, "timer_start", 0);
+      long id = Args.checkInteger(l, 1);
+      long ms = Args.checkInteger(l, 2);
+      long repeat = Args.optInteger(l, 3, 0);
       if (ms == 0) {
         l.push(0);
         return 1;
@@ -66,14 +66,14 @@ final class RtosLib {
       return 1;
     });
     vm.setFunction(L, -1, "standy", l -> {
-      Args.checkInteger(l, 1, "standy");
+      Args.checkInteger(l, 1);
       return 0;
     });
     vm.setFunction(L, -1, "nop", l -> 0);
     vm.setFunction(L, -1, "autoCollectMem", l -> {
-      long period = Args.optInteger(l, 1, "autoCollectMem", 100);
-      long mid = Args.optInteger(l, 2, "autoCollectMem", 80);
-      long high = Args.optInteger(l, 3, "autoCollectMem", 90);
+      long period = Args.optInteger(l, 1, 100);
+      long mid = Args.optInteger(l, 2, 80);
+      long high = Args.optInteger(l, 3, 90);
       if (period > 60000 || mid > 95 || mid < 50 || high > 95 || high < 50 || mid >= high) return 0;
       fw.clog('D', "rtos", "mem collect param " + gcPeriod + "," + gcMid + "," + gcHigh + " -> " + period + "," + mid + "," + high);
       gcPeriod = period;

@@ -109,7 +109,7 @@ final class SocketLib {
     vm.setFunction(L, -1, "rx", this::rx);
     vm.setFunction(L, -1, "read", this::read);
     vm.setFunction(L, -1, "wait", l -> ctrlCall(l, c -> status(l, c.waitEvent())));
-    vm.setFunction(L, -1, "listen", l -> ctrlCall(l, c -> status(l, c.listen((int) Args.optInteger(l, 2, "listen", 0)))));
+    vm.setFunction(L, -1, "listen", l -> ctrlCall(l, c -> status(l, c.listen((int) Args.optInteger(l, 2, 0)))));
     vm.setFunction(L, -1, "accept", this::accept);
     vm.setFunction(L, -1, "release", l -> {
       SocketCtrl c = vm.userdata(l, 1, SocketCtrl.class);
@@ -143,29 +143,29 @@ final class SocketLib {
     });
     vm.setFunction(L, -1, "setDNS", l -> {
       Integer adapter = adapterArg(l, 1, "setDNS");
-      int index = (int) Args.optInteger(l, 2, "setDNS", 1);
+      int index = (int) Args.optInteger(l, 2, 1);
       if (l.getTop() >= 3 && l.isInteger(3)) l.push(net.setDns(adapter, index, l.toInteger(3)));
-      else l.push(net.setDns(adapter, index, Args.checkString(vm, l, 3, "setDNS")));
+      else l.push(net.setDns(adapter, index, Args.checkString(vm, l, 3)));
       return 1;
     });
     vm.setFunction(L, -1, "adapter", l -> {
-      NetStack.AdapterState s = net.adapter(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1, "adapter") : null);
+      NetStack.AdapterState s = net.adapter(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1) : null);
       l.push(s.ready());
       l.push(s.index());
       return 2;
     });
     vm.setFunction(L, -1, "dft", l -> {
-      NetStack.Dft d = net.dft(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1, "dft") : null);
+      NetStack.Dft d = net.dft(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1) : null);
       l.push(d.defaultAdapter());
       l.push(d.lastRegistered());
       return 2;
     });
     vm.setFunction(L, -1, "close_all", l -> {
-      l.push(net.closeAll(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1, "close_all") : null));
+      l.push(net.closeAll(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1) : null));
       return 1;
     });
     vm.setFunction(L, -1, "sslLog", l -> {
-      Args.optInteger(l, 1, "sslLog", 0);
+      Args.optInteger(l, 1, 0);
       return 0;
     });
     vm.setFunction(L, -1, "rx_cache", l -> {
@@ -231,7 +231,7 @@ final class SocketLib {
   }
 
   private int create(Lua L) {
-    Integer adapter = Args.isNoneOrNil(L, 1) ? null : (int) Args.checkInteger(L, 1, "create");
+    Integer adapter = Args.isNoneOrNil(L, 1) ? null : (int) Args.checkInteger(L, 1);
     SocketCtrl c = net.create(adapter);
     if (c == null) return 0;
     c.attach(callbackArg(L, 2));
@@ -241,14 +241,14 @@ final class SocketLib {
 
   private int config(Lua L) {
     return ctrlCall(L, c -> {
-      int localPort = (int) Args.optInteger(L, 2, "config", 0);
+      int localPort = (int) Args.optInteger(L, 2, 0);
       boolean udp = Args.isTrue(L, 3);
       boolean tls = Args.isTrue(L, 4);
-      long idle = Args.optInteger(L, 5, "config", 0);
-      long interval = Args.optInteger(L, 6, "config", 0);
-      long count = Args.optInteger(L, 7, "config", 0);
+      long idle = Args.optInteger(L, 5, 0);
+      long interval = Args.optInteger(L, 6, 0);
+      long count = Args.optInteger(L, 7, 0);
       if (tls) {
-        for (int i = 8; i <= 11; i++) Args.optBytes(fw.vm(), L, i, "config", null);
+        for (int i = 8; i <= 11; i++) Args.optBytes(fw.vm(), L, i, null);
       }
       Boolean ok = c.config(localPort, udp, tls, idle, interval, count);
       if (ok == null) return 0;
@@ -262,10 +262,10 @@ final class SocketLib {
       SocketCtrl.Status s;
       if (L.getTop() >= 2 && L.isInteger(2)) {
         long raw = L.toInteger(2);
-        s = c.connect(raw, (int) Args.checkInteger(L, 3, "connect"));
+        s = c.connect(raw, (int) Args.checkInteger(L, 3));
       } else {
-        String host = Args.checkString(fw.vm(), L, 2, "connect");
-        int port = (int) Args.checkInteger(L, 3, "connect");
+        String host = Args.checkString(fw.vm(), L, 2);
+        int port = (int) Args.checkInteger(L, 3);
         s = c.connect(host, port, Args.toBoolean(L, 4));
       }
       return status(L, s);
@@ -277,9 +277,9 @@ final class SocketLib {
       ByteBuf data = dataArg(L, 2);
       SocketCtrl.Tx t;
       if (L.getTop() >= 3 && L.isInteger(3)) {
-        t = c.tx(data, L.toInteger(3), (int) Args.optInteger(L, 4, "tx", 0));
+        t = c.tx(data, L.toInteger(3), (int) Args.optInteger(L, 4, 0));
       } else if (L.getTop() >= 3 && L.type(3) == Lua.LuaType.STRING) {
-        t = c.tx(data, Args.checkString(fw.vm(), L, 3, "tx"), (int) Args.optInteger(L, 4, "tx", 0));
+        t = c.tx(data, Args.checkString(fw.vm(), L, 3), (int) Args.optInteger(L, 4, 0));
       } else {
         t = c.tx(data);
       }
@@ -304,7 +304,7 @@ final class SocketLib {
       if (L.getTop() >= 2 && (L.type(2) == Lua.LuaType.USERDATA || L.type(2) == Lua.LuaType.LIGHTUSERDATA)) {
         sink = sinkOf(ZbuffLib.check(fw.vm(), L, 2));
       }
-      long limit = Args.optInteger(L, 4, "rx", 0);
+      long limit = Args.optInteger(L, 4, 0);
       SocketCtrl.Rx r = c.rx(sink, limit);
       if (r == null) return 0;
       L.push(r.succ());
@@ -339,7 +339,7 @@ final class SocketLib {
 
   private int read(Lua L) {
     return ctrlCall(L, c -> {
-      SocketCtrl.Read r = c.read(Args.optInteger(L, 2, "read", 0));
+      SocketCtrl.Read r = c.read(Args.optInteger(L, 2, 0));
       if (r == null) return 0;
       L.push(r.succ());
       if (r.count() == 1) return 1;
@@ -405,7 +405,7 @@ final class SocketLib {
   }
 
   private Integer adapterArg(Lua L, int arg, String fn) {
-    return Args.isNoneOrNil(L, arg) ? null : (int) Args.checkInteger(L, arg, fn);
+    return Args.isNoneOrNil(L, arg) ? null : (int) Args.checkInteger(L, arg);
   }
 
   private static int status(Lua L, SocketCtrl.Status s) {

@@ -22,35 +22,35 @@ final class StringLib {
     L.getGlobal("string");
     vm.setFunction(L, -1, "toHex", l -> toHex(vm, l));
     vm.setFunction(L, -1, "fromHex", l -> {
-      vm.pushBytes(l, fromHex(Args.checkBytes(vm, l, 1, "fromHex")));
+      vm.pushBytes(l, fromHex(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "toValue", l -> toValue(vm, l));
     vm.setFunction(L, -1, "split", l -> split(vm, l));
     vm.setFunction(L, -1, "urlEncode", l -> urlEncode(vm, l));
     vm.setFunction(L, -1, "toBase64", l -> {
-      vm.pushBytes(l, Base64.getEncoder().encode(Args.checkBytes(vm, l, 1, "toBase64")));
+      vm.pushBytes(l, Base64.getEncoder().encode(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "fromBase64", l -> {
-      vm.pushBytes(l, fromBase64(Args.checkBytes(vm, l, 1, "fromBase64")));
+      vm.pushBytes(l, fromBase64(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "toBase32", l -> {
-      vm.pushBytes(l, toBase32(Args.checkBytes(vm, l, 1, "toBase32")));
+      vm.pushBytes(l, toBase32(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "fromBase32", l -> {
-      vm.pushBytes(l, fromBase32(Args.checkBytes(vm, l, 1, "fromBase32")));
+      vm.pushBytes(l, fromBase32(Args.checkBytes(vm, l, 1)));
       return 1;
     });
     vm.setFunction(L, -1, "startsWith", l -> {
-      byte[] s = Args.checkBytes(vm, l, 1, "startsWith"), p = Args.checkBytes(vm, l, 2, "startsWith");
+      byte[] s = Args.checkBytes(vm, l, 1), p = Args.checkBytes(vm, l, 2);
       l.push(p.length <= s.length && java.util.Arrays.equals(s, 0, p.length, p, 0, p.length));
       return 1;
     });
     vm.setFunction(L, -1, "endsWith", l -> {
-      byte[] s = Args.checkBytes(vm, l, 1, "endsWith"), p = Args.checkBytes(vm, l, 2, "endsWith");
+      byte[] s = Args.checkBytes(vm, l, 1), p = Args.checkBytes(vm, l, 2);
       l.push(p.length <= s.length && java.util.Arrays.equals(s, s.length - p.length, s.length, p, 0, p.length));
       return 1;
     });
@@ -62,7 +62,7 @@ final class StringLib {
 
   static int format(Vm vm, Lua L) {
     int top = L.getTop();
-    byte[] fmt = Args.checkBytes(vm, L, 1, "format");
+    byte[] fmt = Args.checkBytes(vm, L, 1);
     ByteBuf out = new ByteBuf(fmt.length + 16);
     StringBuilder num = new StringBuilder(32);
     int arg = 1;
@@ -77,22 +77,22 @@ final class StringLib {
         i++;
         continue;
       }
-      if (++arg > top) throw Args.argError(arg, "format", "no value");
+      if (++arg > top) throw Args.argError(arg, "no value");
       Spec spec = Spec.scan(fmt, i);
       i = spec.end;
       num.setLength(0);
       switch (spec.conv) {
-        case 'c' -> Printf.formatChar(out, spec.flags, spec.width, (int) Args.checkInteger(L, arg, "format"));
+        case 'c' -> Printf.formatChar(out, spec.flags, spec.width, (int) Args.checkInteger(L, arg));
         case 'd', 'i', 'o', 'u', 'x', 'X' -> {
-          Printf.formatInteger(num, spec.conv, spec.flags, spec.width, spec.prec, Args.checkInteger(L, arg, "format"));
+          Printf.formatInteger(num, spec.conv, spec.flags, spec.width, spec.prec, Args.checkInteger(L, arg));
           out.put(num);
         }
         case 'e', 'E', 'f', 'g', 'G' -> {
-          Printf.formatDouble(num, spec.conv, spec.flags, spec.width, spec.prec, Args.checkNumber(L, arg, "format"));
+          Printf.formatDouble(num, spec.conv, spec.flags, spec.width, spec.prec, Args.checkNumber(L, arg));
           out.put(num);
         }
         case 'a', 'A' -> { // the firmware's printf has no %a: it prints the letter
-          Args.checkNumber(L, arg, "format");
+          Args.checkNumber(L, arg);
           out.put(spec.conv);
         }
         case 'q' -> addLiteral(vm, L, arg, out);
@@ -101,7 +101,7 @@ final class StringLib {
           if (spec.bare) {
             out.put(s);
           } else {
-            for (byte b : s) if (b == 0) throw Args.argError(arg, "format", "string contains zeros");
+            for (byte b : s) if (b == 0) throw Args.argError(arg, "string contains zeros");
             if (!spec.dot && s.length >= 100) out.put(s);
             else Printf.formatString(out, spec.flags, spec.width, spec.prec, s);
           }
@@ -198,15 +198,15 @@ final class StringLib {
         }
       }
       case NIL, BOOLEAN -> out.put(toLString(vm, L, arg));
-      default -> throw Args.argError(arg, "format", "value has no literal form");
+      default -> throw Args.argError(arg, "value has no literal form");
     }
   }
 
   // --- LuatOS extensions ---------------------------------------------------------------------------
 
   private static int toHex(Vm vm, Lua L) {
-    byte[] s = Args.checkBytes(vm, L, 1, "toHex");
-    byte[] sep = Args.optBytes(vm, L, 2, "toHex", new byte[0]);
+    byte[] s = Args.checkBytes(vm, L, 1);
+    byte[] sep = Args.optBytes(vm, L, 2, new byte[0]);
     ByteBuf out = new ByteBuf(s.length * (2 + sep.length));
     for (byte b : s) {
       out.put(HEX[(b >> 4) & 0xF]).put(HEX[b & 0xF]).put(sep);
@@ -235,7 +235,7 @@ final class StringLib {
   }
 
   private static int toValue(Vm vm, Lua L) {
-    byte[] s = Args.checkBytes(vm, L, 1, "toValue");
+    byte[] s = Args.checkBytes(vm, L, 1);
     byte[] v = new byte[s.length];
     for (int i = 0; i < s.length; i++) {
       int c = s[i] & 0xFF;
@@ -247,8 +247,8 @@ final class StringLib {
   }
 
   private static int split(Vm vm, Lua L) {
-    byte[] s = Args.checkBytes(vm, L, 1, "split");
-    byte[] delim = Args.optBytes(vm, L, 2, "split", new byte[0]);
+    byte[] s = Args.checkBytes(vm, L, 1);
+    byte[] delim = Args.optBytes(vm, L, 2, new byte[0]);
     if (delim.length == 0) delim = new byte[] {','};
     boolean keep = Args.isTrue(L, 3);
     List<byte[]> parts = new ArrayList<>();
@@ -274,13 +274,13 @@ final class StringLib {
   }
 
   private static int urlEncode(Vm vm, Lua L) {
-    byte[] s = Args.checkBytes(vm, L, 1, "urlEncode");
-    long mode = L.getTop() >= 2 ? Args.checkInteger(L, 2, "urlEncode") : 0;
+    byte[] s = Args.checkBytes(vm, L, 1);
+    long mode = L.getTop() >= 2 ? Args.checkInteger(L, 2) : 0;
     boolean spaceAsPlus;
     byte[] keep;
     if (mode == -1) {
-      spaceAsPlus = Args.checkInteger(L, 3, "urlEncode") == 0;
-      keep = Args.checkBytes(vm, L, 4, "urlEncode");
+      spaceAsPlus = Args.checkInteger(L, 3) == 0;
+      keep = Args.checkBytes(vm, L, 4);
     } else if (mode == 1) {
       spaceAsPlus = false;
       keep = ".-_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -398,7 +398,7 @@ final class StringLib {
   }
 
   private static int trim(Vm vm, Lua L) {
-    byte[] s = Args.checkBytes(vm, L, 1, "trim");
+    byte[] s = Args.checkBytes(vm, L, 1);
     boolean left = !(L.getTop() >= 2 && L.isBoolean(2)) || L.toBoolean(2);
     boolean right = !(L.getTop() >= 3 && L.isBoolean(3)) || L.toBoolean(3);
     int from = 0, to = s.length;

@@ -52,7 +52,6 @@ final class UartLib {
   }
 
   private void installInto(Lua L) {
-    ArgError.install(vm, L);
     L.newTable();
     function(L, "write", this::write);
     function(L, "read", this::read);
@@ -110,13 +109,13 @@ final class UartLib {
 
   /** {@code uart.setup(id, baud, databits, stopbits, parity, bitorder, bufsize, 485gpio, 485level, 485delay)}. */
   private int setup(Lua L) {
-    if (!ArgError.isNoneOrNil(L, 4)) ArgError.checkNumber(L, 4); // read first, in its own statement
-    int id = (int) ArgError.checkInteger(L, 1);
-    int baud = (int) ArgError.optInteger(L, 2, 115200);
+    if (!Args.isNoneOrNil(L, 4)) Args.checkNumber(L, 4); // read first, in its own statement
+    int id = (int) Args.checkInteger(L, 1);
+    int baud = (int) Args.optInteger(L, 2, 115200);
     for (int arg = 3; arg <= 9; arg++) {
-      if (arg != 4) ArgError.optInteger(L, arg, 0); // framing, buffer size and RS-485 do not change the bytes
+      if (arg != 4) Args.optInteger(L, arg, 0); // framing, buffer size and RS-485 do not change the bytes
     }
-    ArgError.optInteger(L, 10, baud == 0 ? 0 : 12_000_000 / baud);
+    Args.optInteger(L, 10, baud == 0 ? 0 : 12_000_000 / baud);
     Uart u = uart(id);
     if (u == null) return push(L, -1);
     u.enable();
@@ -138,12 +137,12 @@ final class UartLib {
       data = z.array();
       off = z.used();
       len = z.len() - z.used();
-    } else if (!ArgError.isNone(L, 2) && (L.type(2) == Lua.LuaType.STRING || L.type(2) == Lua.LuaType.NUMBER)) {
-      data = ArgError.checkBytes(vm, L, 2);
+    } else if (!Args.isNone(L, 2) && (L.type(2) == Lua.LuaType.STRING || L.type(2) == Lua.LuaType.NUMBER)) {
+      data = Args.checkBytes(vm, L, 2);
       len = data.length;
     } // anything else is lua_tolstring's NULL with length 0
-    if (ArgError.isInteger(L, 3)) {
-      long limit = ArgError.checkInteger(L, 3) & U32;
+    if (Args.isInteger(L, 3)) {
+      long limit = Args.checkInteger(L, 3) & U32;
       if (len > limit) len = (int) limit;
     }
     return push(L, transmit(id, data, off, len));
@@ -152,7 +151,7 @@ final class UartLib {
   /** {@code uart.read(id[, len[, zbuff]])}: a string of at most len bytes, or the count read into the zbuff. */
   private int read(Lua L) {
     int id = byteId(L, 1);
-    long length = ArgError.optInteger(L, 2, 1024) & U32;
+    long length = Args.optInteger(L, 2, 1024) & U32;
     Uart u = uart(id);
     if (isUserdata(L, 3)) {
       Zbuff z = ZbuffLib.check(vm, L, 3); // at the cursor, as far as the allocation reaches
@@ -169,8 +168,8 @@ final class UartLib {
     byte[] dst = new byte[(int) Math.min(length, u == null ? 0 : u.available())];
     int got = u == null ? 0 : u.read(dst, 0, dst.length);
     if (got == 0) return pushString(L, NONE);
-    if (ArgError.isInteger(L, 3)) {
-      ArgError.checkInteger(L, 3); // the firmware fwrites to the FILE* this number points at and returns
+    if (Args.isInteger(L, 3)) {
+      Args.checkInteger(L, 3); // the firmware fwrites to the FILE* this number points at and returns
       return 1; // what is on top of the stack; the emulator has no such pointers and drops the bytes
     }
     return pushString(L, dst);
@@ -178,16 +177,16 @@ final class UartLib {
 
   /** {@code uart.close(id)}: no values; receiving stops and the buffer is emptied. */
   private int close(Lua L) {
-    Uart u = uart(family().byteIds ? byteId(L, 1) : (int) ArgError.checkInteger(L, 1));
+    Uart u = uart(family().byteIds ? byteId(L, 1) : (int) Args.checkInteger(L, 1));
     if (u != null) u.disable();
     return 0;
   }
 
   /** {@code uart.on(id, event, fn)}: no values, or "no such uart id". */
   private int on(Lua L) {
-    Uart u = uart((int) ArgError.checkInteger(L, 1));
+    Uart u = uart((int) Args.checkInteger(L, 1));
     if (u == null) return pushString(L, "no such uart id".getBytes(StandardCharsets.US_ASCII));
-    String event = cString(ArgError.checkBytes(vm, L, 2));
+    String event = cString(Args.checkBytes(vm, L, 2));
     if (event.equals("receive") || event.equals("recv")) {
       u.receiveRef = replace(L, u.receiveRef);
     } else if (event.equals("sent")) {
@@ -203,14 +202,14 @@ final class UartLib {
 
   /** {@code uart.exist(id)}: true for the module's UARTs, the UART_MAX slot and every id from VUART_0 up. */
   private int exist(Lua L) {
-    int id = family().byteIds ? byteId(L, 1) : (int) ArgError.checkInteger(L, 1);
+    int id = family().byteIds ? byteId(L, 1) : (int) Args.checkInteger(L, 1);
     L.push(uart(id) != null);
     return 1;
   }
 
   /** {@code uart.wait485(id)}: 0 loops waited; the emulated transmitter is always empty. */
   private int wait485(Lua L) {
-    ArgError.checkInteger(L, 1);
+    Args.checkInteger(L, 1);
     return push(L, 0);
   }
 
@@ -245,8 +244,8 @@ final class UartLib {
     int id = byteId(L, 1);
     if (!isUserdata(L, 2)) return push(L, 0);
     Zbuff z = ZbuffLib.check(vm, L, 2);
-    long start = ArgError.optInteger(L, 3, 0) & U32;
-    long len = ArgError.optInteger(L, 4, z.used()) & U32;
+    long start = Args.optInteger(L, 3, 0) & U32;
+    long len = Args.optInteger(L, 4, z.used()) & U32;
     if (start >= z.len()) return push(L, 0);
     if (((start + len) & U32) >= z.len()) len = z.len() - start;
     len = Math.min(len, z.len() - start); // a wrapped sum would send past the allocation on the module
@@ -308,12 +307,12 @@ final class UartLib {
 
   /** The firmware's {@code uint8_t id = luaL_checkinteger(L, n)}. */
   private static int byteId(Lua L, int arg) {
-    return (int) (ArgError.checkInteger(L, arg) & 0xFF);
+    return (int) (Args.checkInteger(L, arg) & 0xFF);
   }
 
   /** {@code lua_isuserdata}: full or light userdata. */
   private static boolean isUserdata(Lua L, int arg) {
-    if (ArgError.isNone(L, arg)) return false;
+    if (Args.isNone(L, arg)) return false;
     Lua.LuaType t = L.type(arg);
     return t == Lua.LuaType.USERDATA || t == Lua.LuaType.LIGHTUSERDATA;
   }
@@ -321,7 +320,7 @@ final class UartLib {
   /** Drops the callback in {@code old} and references the function at argument 3, if it is one. */
   private static int replace(Lua L, int old) {
     if (old != 0) L.unref(old);
-    if (ArgError.isNone(L, 3) || !L.isFunction(3)) return 0;
+    if (Args.isNone(L, 3) || !L.isFunction(3)) return 0;
     L.pushValue(3);
     return L.ref();
   }
@@ -367,7 +366,7 @@ final class UartLib {
   }
 
   private void function(Lua L, String name, LuaCall call) {
-    vm.setFunction(L, -1, name, ArgError.wrap(vm, call));
+    vm.setFunction(L, -1, name, (call));
   }
 
   private static void constant(Lua L, String name, int value) {

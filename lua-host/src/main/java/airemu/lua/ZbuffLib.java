@@ -64,7 +64,6 @@ final class ZbuffLib {
 
   /** Registers the {@code ZBUFF*} metatable and the {@code zbuff} global. */
   void installInto(Lua L) {
-    ArgError.install(vm, L);
     L.newTable();
     method(L, "write", this::write);
     method(L, "read", this::read);
@@ -118,17 +117,17 @@ final class ZbuffLib {
 
   /** {@code luaL_testudata}: the zbuff at {@code arg}, or null when it is not a (full) {@code ZBUFF*} userdata. */
   static Zbuff test(Vm vm, Lua L, int arg) {
-    if (ArgError.isNone(L, arg) || L.type(arg) != Lua.LuaType.USERDATA) return null;
+    if (Args.isNone(L, arg) || L.type(arg) != Lua.LuaType.USERDATA) return null;
     return vm.userdata(L, arg, Zbuff.class);
   }
 
   /**
    * {@code luaL_checkudata}: the zbuff at {@code arg}; otherwise an {@link ArgError}
-   * {@code ZBUFF* expected, got ...} (register the calling binding through {@link ArgError#wrap}).
+   * {@code ZBUFF* expected, got ...}.
    */
   static Zbuff check(Vm vm, Lua L, int arg) {
     Zbuff z = test(vm, L, arg);
-    if (z == null) throw ArgError.typeError(L, arg, TYPE);
+    if (z == null) throw Args.typeError(L, arg, TYPE);
     return z;
   }
 
@@ -143,20 +142,20 @@ final class ZbuffLib {
     long len;
     long width = 0, height = 0;
     int bit = 0;
-    boolean frame = !ArgError.isNone(L, 1) && L.type(1) == Lua.LuaType.TABLE;
+    boolean frame = !Args.isNone(L, 1) && L.type(1) == Lua.LuaType.TABLE;
     if (frame) { // {width, height, bit}, checked from the stack top: errors name arguments #-1 .. #-3
       L.rawGetI(1, 3);
       L.rawGetI(1, 2);
       L.rawGetI(1, 1);
-      width = ArgError.checkInteger(L, -1) & U32;
-      height = ArgError.checkInteger(L, -2) & U32;
-      bit = (int) (ArgError.checkInteger(L, -3) & 0xFF);
+      width = Args.checkInteger(L, -1) & U32;
+      height = Args.checkInteger(L, -2) & U32;
+      bit = (int) (Args.checkInteger(L, -3) & 0xFF);
       if (bit != 1 && bit != 4 && bit != 8 && bit != 16 && bit != 24 && bit != 32) return 0;
       long bits = (((width * height) & U32) * bit) & U32;
       len = ((bits - 1) & U32) / 8 + 1;
       L.pop(3);
     } else {
-      len = ArgError.checkInteger(L, 1) & U32;
+      len = Args.checkInteger(L, 1) & U32;
     }
     if (len == 0) return 0;
     if (len >= LARGE) {
@@ -179,11 +178,11 @@ final class ZbuffLib {
       z.width = width;
       z.height = height;
       z.bit = bit;
-      if (ArgError.isInteger(L, 2)) ZbuffFrame.fill(z, L.toInteger(2));
-    } else if (ArgError.isInteger(L, 2)) {
+      if (Args.isInteger(L, 2)) ZbuffFrame.fill(z, L.toInteger(2));
+    } else if (Args.isInteger(L, 2)) {
       Arrays.fill(z.array(), (byte) L.toInteger(2));
-    } else if (!ArgError.isNone(L, 2) && L.isString(2)) { // a string, or a float in its tostring form
-      byte[] s = ArgError.checkBytes(vm, L, 2);
+    } else if (!Args.isNone(L, 2) && L.isString(2)) { // a string, or a float in its tostring form
+      byte[] s = Args.checkBytes(vm, L, 2);
       int n = Math.min(s.length, z.len());
       System.arraycopy(s, 0, z.array(), 0, n);
       z.used(n);
@@ -195,11 +194,11 @@ final class ZbuffLib {
   // --- cursor: write, read, seek, pack, unpack, readXX, writeXX ------------------------------------
 
   private int write(Lua L) {
-    if (ArgError.isInteger(L, 2)) { // bytes given as integers, until the first non-integer or the end
+    if (Args.isInteger(L, 2)) { // bytes given as integers, until the first non-integer or the end
       Zbuff z = self(L);
       byte[] a = z.array();
       int n = 0;
-      while (ArgError.isInteger(L, 2 + n) && z.used() < z.len()) {
+      while (Args.isInteger(L, 2 + n) && z.used() < z.len()) {
         a[z.used()] = (byte) L.toInteger(2 + n);
         z.used(z.used() + 1);
         n++;
@@ -207,7 +206,7 @@ final class ZbuffLib {
       L.push(n);
       return 1;
     }
-    byte[] s = ArgError.checkBytes(vm, L, 2);
+    byte[] s = Args.checkBytes(vm, L, 2);
     Zbuff z = self(L);
     L.push(z.write(s, 0, s.length));
     return 1;
@@ -215,7 +214,7 @@ final class ZbuffLib {
 
   private int read(Lua L) {
     Zbuff z = self(L);
-    int n = (int) ArgError.optInteger(L, 2, 1);
+    int n = (int) Args.optInteger(L, 2, 1);
     if ((n & U32) > z.remaining()) n = z.remaining(); // compared unsigned: a negative count reads all
     if (n <= 0) {
       L.push("");
@@ -228,8 +227,8 @@ final class ZbuffLib {
 
   private int seek(Lua L) {
     Zbuff z = self(L);
-    int offset = (int) ArgError.checkInteger(L, 2);
-    int whence = (int) ArgError.optInteger(L, 3, SEEK_SET);
+    int offset = (int) Args.checkInteger(L, 2);
+    int whence = (int) Args.optInteger(L, 3, SEEK_SET);
     switch (whence) {
       case SEEK_SET -> {}
       case SEEK_CUR -> offset = z.used() + offset;
@@ -253,7 +252,7 @@ final class ZbuffLib {
    */
   private int pack(Lua L) {
     Zbuff z = self(L);
-    byte[] f = cString(ArgError.checkBytes(vm, L, 2));
+    byte[] f = cString(Args.checkBytes(vm, L, 2));
     int arg = 3;
     boolean swap = false;
     int written = 0;
@@ -277,15 +276,15 @@ final class ZbuffLib {
             count = 0;
           }
           case 'A' -> {
-            byte[] s = ArgError.checkBytes(vm, L, arg++);
+            byte[] s = Args.checkBytes(vm, L, arg++);
             written += z.write(s, 0, s.length);
           }
-          case 'n', 'd' -> written += put(z, Double.doubleToRawLongBits(ArgError.checkNumber(L, arg++)), 8, swap);
-          case 'f' -> written += put(z, Float.floatToRawIntBits((float) ArgError.checkNumber(L, arg++)), 4, swap);
-          case 'c', 'b' -> written += put(z, ArgError.checkInteger(L, arg++), 1, swap);
-          case 'h', 'H' -> written += put(z, ArgError.checkInteger(L, arg++), 2, swap);
-          case 'i', 'I' -> written += put(z, ArgError.checkInteger(L, arg++), 4, swap);
-          case 'l', 'L' -> written += put(z, ArgError.checkInteger(L, arg++), 8, swap);
+          case 'n', 'd' -> written += put(z, Double.doubleToRawLongBits(Args.checkNumber(L, arg++)), 8, swap);
+          case 'f' -> written += put(z, Float.floatToRawIntBits((float) Args.checkNumber(L, arg++)), 4, swap);
+          case 'c', 'b' -> written += put(z, Args.checkInteger(L, arg++), 1, swap);
+          case 'h', 'H' -> written += put(z, Args.checkInteger(L, arg++), 2, swap);
+          case 'i', 'I' -> written += put(z, Args.checkInteger(L, arg++), 4, swap);
+          case 'l', 'L' -> written += put(z, Args.checkInteger(L, arg++), 8, swap);
           case ' ', ',' -> count = 0; // nothing to do, however often
           default -> throw badCode(c);
         }
@@ -301,7 +300,7 @@ final class ZbuffLib {
    */
   private int unpack(Lua L) {
     Zbuff z = self(L);
-    byte[] f = cString(ArgError.checkBytes(vm, L, 2));
+    byte[] f = cString(Args.checkBytes(vm, L, 2));
     byte[] a = z.array();
     int base = z.used();
     long avail = z.remaining();
@@ -396,9 +395,9 @@ final class ZbuffLib {
       return 1;
     }
     long v = switch (t) {
-      case F32 -> Float.floatToRawIntBits((float) ArgError.checkNumber(L, 2));
-      case F64 -> Double.doubleToRawLongBits(ArgError.checkNumber(L, 2));
-      default -> ArgError.checkInteger(L, 2);
+      case F32 -> Float.floatToRawIntBits((float) Args.checkNumber(L, 2));
+      case F64 -> Double.doubleToRawLongBits(Args.checkNumber(L, 2));
+      default -> Args.checkInteger(L, 2);
     };
     put(z, v, t.size, false);
     L.push(t.size);
@@ -409,16 +408,16 @@ final class ZbuffLib {
 
   private int clear(Lua L) {
     Zbuff z = self(L);
-    int value = (int) ArgError.optInteger(L, 2, 0);
+    int value = (int) Args.optInteger(L, 2, 0);
     Arrays.fill(z.array(), (byte) value);
     return 0;
   }
 
   private int toStr(Lua L) {
     Zbuff z = self(L);
-    int start = (int) ArgError.optInteger(L, 2, 0);
+    int start = (int) Args.optInteger(L, 2, 0);
     if ((start & U32) > z.len()) start = z.len(); // compared unsigned: a negative start is past the end
-    int n = (int) ArgError.optInteger(L, 3, z.len());
+    int n = (int) Args.optInteger(L, 3, z.len());
     if (n < 0) {
       log.line('W', "zbuff:toStr length cannot be negative");
       L.push("");
@@ -441,13 +440,13 @@ final class ZbuffLib {
 
   private int resize(Lua L) {
     Zbuff z = self(L);
-    if (ArgError.isInteger(L, 2)) z.resize(L.toInteger(2) & U32);
+    if (Args.isInteger(L, 2)) z.resize(L.toInteger(2) & U32);
     return 0;
   }
 
   private int used(Lua L) {
     Zbuff z = self(L);
-    if (ArgError.isInteger(L, 2)) z.used((int) Math.min(L.toInteger(2) & U32, z.len()));
+    if (Args.isInteger(L, 2)) z.used((int) Math.min(L.toInteger(2) & U32, z.len()));
     L.push(z.used());
     return 1;
   }
@@ -460,7 +459,7 @@ final class ZbuffLib {
    */
   private int copy(Lua L) {
     Zbuff z = self(L);
-    int t = (int) ArgError.optInteger(L, 2, z.used());
+    int t = (int) Args.optInteger(L, 2, z.used());
     if (t < 0) {
       t = z.used() + t;
       if (t < 0) {
@@ -468,9 +467,9 @@ final class ZbuffLib {
         return 1;
       }
     }
-    if (ArgError.isInteger(L, 3)) {
+    if (Args.isInteger(L, 3)) {
       int n = 0;
-      while (ArgError.isInteger(L, 3 + n)) {
+      while (Args.isInteger(L, 3 + n)) {
         if (t >= z.len()) {
           // the module grows once t passes len, to 2 * t; at t == len it first writes one byte past
           // its block. Growing now, to the size it picks for the next byte, keeps every byte.
@@ -488,17 +487,17 @@ final class ZbuffLib {
       L.push(n);
       return 1;
     }
-    Lua.LuaType type = ArgError.isNone(L, 3) ? Lua.LuaType.NONE : L.type(3);
+    Lua.LuaType type = Args.isNone(L, 3) ? Lua.LuaType.NONE : L.type(3);
     byte[] src;
     long start = 0, n;
     if (type == Lua.LuaType.STRING || type == Lua.LuaType.NUMBER) {
-      src = ArgError.checkBytes(vm, L, 3);
+      src = Args.checkBytes(vm, L, 3);
       n = src.length;
       if (!grow(z, t, n)) return pushZero(L);
     } else if (type == Lua.LuaType.USERDATA || type == Lua.LuaType.LIGHTUSERDATA) {
       Zbuff other = check(vm, L, 3);
-      start = ArgError.optInteger(L, 4, 0) & U32;
-      n = ArgError.optInteger(L, 5, other.used()) & U32;
+      start = Args.optInteger(L, 4, 0) & U32;
+      n = Args.optInteger(L, 5, other.used()) & U32;
       if (!grow(z, t, n)) return pushZero(L);
       src = other.array(); // read after growing: the source may be this very buffer
     } else {
@@ -528,9 +527,9 @@ final class ZbuffLib {
   /** buff:set(start, value, len): memset, cut at the end of the buffer. The value is read first. */
   private int set(Lua L) {
     Zbuff z = self(L);
-    int value = (int) ArgError.optInteger(L, 3, 0);
-    long start = ArgError.optInteger(L, 2, 0) & U32;
-    long n = ArgError.optInteger(L, 4, z.len()) & U32;
+    int value = (int) Args.optInteger(L, 3, 0);
+    long start = Args.optInteger(L, 2, 0) & U32;
+    long n = Args.optInteger(L, 4, z.len()) & U32;
     if (start < z.len()) {
       int count = (int) Math.min(n, z.len() - start);
       Arrays.fill(z.array(), (int) start, (int) start + count, (byte) value);
@@ -546,7 +545,7 @@ final class ZbuffLib {
   private int query(Lua L) {
     Zbuff z = self(L);
     int used = z.used();
-    int start = (int) ArgError.optInteger(L, 2, 0);
+    int start = (int) Args.optInteger(L, 2, 0);
     if (start < 0) {
       start += used;
       if (start < 0) {
@@ -555,17 +554,17 @@ final class ZbuffLib {
       }
     }
     if (start > used) start = used;
-    long n = ArgError.optInteger(L, 3, used) & U32;
+    long n = Args.optInteger(L, 3, used) & U32;
     if (start + n > used) n = used - start;
     if (n == 0) {
       L.pushNil();
       return 1;
     }
     byte[] a = z.array();
-    if (!ArgError.isNone(L, 4) && L.isBoolean(4) && n <= 8) {
+    if (!Args.isNone(L, 4) && L.isBoolean(4) && n <= 8) {
       boolean big = L.toBoolean(4);
-      boolean signed = !ArgError.isNone(L, 5) && L.isBoolean(5) && L.toBoolean(5);
-      boolean real = !ArgError.isNone(L, 6) && L.isBoolean(6) && L.toBoolean(6);
+      boolean signed = !Args.isNone(L, 5) && L.isBoolean(5) && L.toBoolean(5);
+      boolean real = !Args.isNone(L, 6) && L.isBoolean(6) && L.toBoolean(6);
       switch ((int) n) {
         case 1 -> L.push(signed ? (long) a[start] : a[start] & 0xFF);
         case 2 -> {
@@ -596,13 +595,13 @@ final class ZbuffLib {
   private int del(Lua L) {
     Zbuff z = self(L);
     int used = z.used();
-    int start = (int) ArgError.optInteger(L, 2, 0);
+    int start = (int) Args.optInteger(L, 2, 0);
     if (start < 0) {
       start += used;
       if (start < 0) return 0;
     }
     if (start >= used) return 0;
-    long n = ArgError.optInteger(L, 3, used) & U32;
+    long n = Args.optInteger(L, 3, used) & U32;
     if (start + n > used) n = used - start;
     if (n == 0) return 0;
     if (start + n == used) {
@@ -619,10 +618,10 @@ final class ZbuffLib {
   /** buff:isEqual(start, other, start2, len): memcmp; returns true, 0 or false and the first differing index. */
   private int isEqual(Lua L) {
     Zbuff z = self(L);
-    long off1 = ArgError.optInteger(L, 2, 0) & U32;
+    long off1 = Args.optInteger(L, 2, 0) & U32;
     Zbuff other = check(vm, L, 3);
-    long off2 = ArgError.optInteger(L, 4, 0) & U32;
-    long n = ArgError.optInteger(L, 5, 1) & U32;
+    long off2 = Args.optInteger(L, 4, 0) & U32;
+    long n = Args.optInteger(L, 5, 1) & U32;
     byte[] a = z.array(), b = other.array();
     for (long i = 0; i < n; i++) {
       long p = off1 + i, q = off2 + i;
@@ -670,7 +669,7 @@ final class ZbuffLib {
     L.rawGet(-2);
     if (!L.isNil(-1)) return 1;
     Zbuff z = self(L);
-    int i = (int) ArgError.checkInteger(L, 2);
+    int i = (int) Args.checkInteger(L, 2);
     if ((i & U32) >= z.len()) return 0;
     L.push(z.array()[i] & 0xFF);
     return 1;
@@ -678,9 +677,9 @@ final class ZbuffLib {
 
   /** __index: integers index bytes; strings (and numbers as strings) name methods. */
   private int metaIndex(Lua L) {
-    if (ArgError.isInteger(L, 2)) return get(L);
-    if (!ArgError.isNone(L, 2) && L.isString(2)) {
-      byte[] key = cString(ArgError.checkBytes(vm, L, 2)); // compared as a C string
+    if (Args.isInteger(L, 2)) return get(L);
+    if (!Args.isNone(L, 2) && L.isString(2)) {
+      byte[] key = cString(Args.checkBytes(vm, L, 2)); // compared as a C string
       L.refGet(methods);
       vm.pushBytes(L, key);
       L.rawGet(-2);
@@ -691,10 +690,10 @@ final class ZbuffLib {
 
   /** __newindex: buff[i] = v for integer keys inside the buffer; anything else is ignored. */
   private int metaNewIndex(Lua L) {
-    if (!ArgError.isInteger(L, 2)) return 0;
+    if (!Args.isInteger(L, 2)) return 0;
     Zbuff z = self(L);
-    int i = (int) ArgError.checkInteger(L, 2);
-    int v = (int) (ArgError.checkInteger(L, 3) % 256);
+    int i = (int) Args.checkInteger(L, 2);
+    int v = (int) (Args.checkInteger(L, 3) % 256);
     // the module also stores at i == len, one byte past its block, where no zbuff call can see it
     if ((i & U32) >= z.len()) return 0;
     z.array()[i] = (byte) v;
@@ -705,23 +704,23 @@ final class ZbuffLib {
 
   private int setFrameBuffer(Lua L) {
     Zbuff z = self(L);
-    long need = (ArgError.checkInteger(L, 2) * ArgError.checkInteger(L, 3) * ArgError.checkInteger(L, 4) - 1) / 8 + 1;
+    long need = (Args.checkInteger(L, 2) * Args.checkInteger(L, 3) * Args.checkInteger(L, 4) - 1) / 8 + 1;
     if (need > z.len()) return 0; // a signed comparison: negative sizes pass
-    z.width = ArgError.checkInteger(L, 2) & U32;
-    z.height = ArgError.checkInteger(L, 3) & U32;
-    z.bit = (int) (ArgError.checkInteger(L, 4) & 0xFF);
-    if (ArgError.isInteger(L, 5)) ZbuffFrame.fill(z, L.toInteger(5));
+    z.width = Args.checkInteger(L, 2) & U32;
+    z.height = Args.checkInteger(L, 3) & U32;
+    z.bit = (int) (Args.checkInteger(L, 4) & 0xFF);
+    if (Args.isInteger(L, 5)) ZbuffFrame.fill(z, L.toInteger(5));
     L.push(true);
     return 1;
   }
 
   private int pixel(Lua L) {
     Zbuff z = self(L);
-    long x = ArgError.checkInteger(L, 2) & U32;
-    long y = ArgError.checkInteger(L, 3) & U32;
+    long x = Args.checkInteger(L, 2) & U32;
+    long y = Args.checkInteger(L, 3) & U32;
     if (x >= z.width || y >= z.height) return 0;
     long point = x + y * z.width;
-    if (ArgError.isInteger(L, 4)) {
+    if (Args.isInteger(L, 4)) {
       ZbuffFrame.set(z, point, L.toInteger(4));
       L.push(true);
     } else {
@@ -733,9 +732,9 @@ final class ZbuffLib {
   private int drawLine(Lua L) {
     Zbuff z = self(L);
     if (z.width == 0) return 0;
-    long x0 = ArgError.checkInteger(L, 2) & U32, y0 = ArgError.checkInteger(L, 3) & U32;
-    long x1 = ArgError.checkInteger(L, 4) & U32, y1 = ArgError.checkInteger(L, 5) & U32;
-    long color = ArgError.optInteger(L, 6, 0) & U32;
+    long x0 = Args.checkInteger(L, 2) & U32, y0 = Args.checkInteger(L, 3) & U32;
+    long x1 = Args.checkInteger(L, 4) & U32, y1 = Args.checkInteger(L, 5) & U32;
+    long color = Args.optInteger(L, 6, 0) & U32;
     ZbuffFrame.line(z, x0, y0, x1, y1, color);
     L.push(true);
     return 1;
@@ -744,9 +743,9 @@ final class ZbuffLib {
   private int drawRect(Lua L) {
     Zbuff z = self(L);
     if (z.width == 0) return 0;
-    int x1 = (int) ArgError.checkInteger(L, 2), y1 = (int) ArgError.checkInteger(L, 3);
-    int x2 = (int) ArgError.checkInteger(L, 4), y2 = (int) ArgError.checkInteger(L, 5);
-    int color = (int) ArgError.optInteger(L, 6, 0);
+    int x1 = (int) Args.checkInteger(L, 2), y1 = (int) Args.checkInteger(L, 3);
+    int x2 = (int) Args.checkInteger(L, 4), y2 = (int) Args.checkInteger(L, 5);
+    int color = (int) Args.optInteger(L, 6, 0);
     ZbuffFrame.rect(z, x1, y1, x2, y2, color & U32, Args.toBoolean(L, 7));
     L.push(true);
     return 1;
@@ -755,9 +754,9 @@ final class ZbuffLib {
   private int drawCircle(Lua L) {
     Zbuff z = self(L);
     if (z.width == 0) return 0;
-    int xc = (int) ArgError.checkInteger(L, 2), yc = (int) ArgError.checkInteger(L, 3);
-    int r = (int) ArgError.checkInteger(L, 4);
-    int color = (int) ArgError.optInteger(L, 5, 0);
+    int xc = (int) Args.checkInteger(L, 2), yc = (int) Args.checkInteger(L, 3);
+    int r = (int) Args.checkInteger(L, 4);
+    int color = (int) Args.optInteger(L, 5, 0);
     if (!ZbuffFrame.circle(z, xc, yc, r, color & U32, Args.toBoolean(L, 6))) return 0;
     L.push(true);
     return 1;
@@ -780,7 +779,7 @@ final class ZbuffLib {
   }
 
   private void method(Lua L, String name, LuaCall call) {
-    vm.setFunction(L, -1, name, ArgError.wrap(vm, call));
+    vm.setFunction(L, -1, name, (call));
   }
 
   private static void constant(Lua L, String name, int value) {

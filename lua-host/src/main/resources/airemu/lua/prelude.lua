@@ -11,6 +11,7 @@ local co_create, co_resume, co_yield = coroutine.create, coroutine.resume, corou
 local co_running, co_status, co_isyieldable = coroutine.running, coroutine.status, coroutine.isyieldable
 local raw_pcall, raw_xpcall, raw_tostring, raw_load = pcall, xpcall, tostring, load
 local sethook, getinfo, traceback = debug.sethook, debug.getinfo, debug.traceback
+local registry = debug.getregistry()
 local string_dump, string_byte, string_sub = string.dump, string.byte, string.sub
 local stock_io = io
 local G = _G
@@ -356,8 +357,12 @@ end
 
 local builtin = H.builtin -- (name) -> source of a firmware library, or nil
 
+-- the registry's table, as on the module: C code (luaL_argerror naming a function) looks there
+local loaded_modules = registry._LOADED
+for k in pairs(loaded_modules) do loaded_modules[k] = nil end
+
 local package = {
-  loaded = {},
+  loaded = loaded_modules,
   preload = {},
   path = "/?.luac;/?.lua;/luadb/?.luac;/luadb/?.lua;/lua/?.luac;/lua/?.lua",
   config = "/\n;\n?\n!\n-\n",
@@ -614,9 +619,10 @@ rtos.receive = P.receive
 rtos.reboot = P.reboot
 do
   local host_meminfo = rtos.meminfo
+  local arg_error = registry["airemu.argerror"].describe -- names the caller's call site
   rtos.meminfo = function(t)
     if t ~= nil and type(t) ~= "string" and type(t) ~= "number" then
-      error("bad argument #1 to 'meminfo' (string expected, got " .. type(t) .. ")", 2)
+      error(arg_error(1, "string expected, got " .. type(t)), 2)
     end
     return host_meminfo(t == nil and "lua" or tostring(t), floor(collectgarbage("count") * 1024))
   end

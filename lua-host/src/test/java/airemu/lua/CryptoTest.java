@@ -323,7 +323,7 @@ class CryptoTest {
         "I/crypto no such message digest sha256",
         "I/user.t 0 nil",
         "I/user.t 18D18907 true true true",
-        "I/user.t false bad argument #1 to 'hash_update' (crypto expected, got table)");
+        "I/user.t false bad argument #1 to 'crypto.hash_update' (crypto expected, got table)");
   }
 
   @Test
@@ -339,15 +339,15 @@ class CryptoTest {
         log.info("t", pcall(crypto.md, "MD5"))
         log.info("t", pcall(crypto.hash_finish))
         """)).containsExactly(
-        "I/user.t false bad argument #1 to 'md5' (string expected, got no value)",
-        "I/user.t false bad argument #2 to 'hmac_sha256' (string expected, got no value)",
-        "I/user.t false bad argument #3 to 'cipher_encrypt' (string expected, got nil)",
-        "I/user.t false bad argument #1 to 'cipher_decrypt' (string expected, got table)",
-        "I/user.t false bad argument #2 to 'crc32' (number has no integer representation)",
-        "I/user.t false bad argument #3 to 'crc16' (number expected, got string)",
-        "I/user.t false bad argument #1 to 'trng' (number expected, got no value)",
-        "I/user.t false bad argument #2 to 'md' (string expected, got no value)",
-        "I/user.t false bad argument #1 to 'hash_finish' (crypto expected, got no value)");
+        "I/user.t false bad argument #1 to 'crypto.md5' (string expected, got no value)",
+        "I/user.t false bad argument #2 to 'crypto.hmac_sha256' (string expected, got no value)",
+        "I/user.t false bad argument #3 to 'crypto.cipher_encrypt' (string expected, got nil)",
+        "I/user.t false bad argument #1 to 'crypto.cipher_decrypt' (string expected, got table)",
+        "I/user.t false bad argument #2 to 'crypto.crc32' (number has no integer representation)",
+        "I/user.t false bad argument #3 to 'crypto.crc16' (number expected, got string)",
+        "I/user.t false bad argument #1 to 'crypto.trng' (number expected, got no value)",
+        "I/user.t false bad argument #2 to 'crypto.md' (string expected, got no value)",
+        "I/user.t false bad argument #1 to 'crypto.hash_finish' (crypto expected, got no value)");
   }
 
   // --- the GCM core on its own, where any additional data can be given -------------------------------

@@ -29,8 +29,8 @@ class LibrariesTest {
         log.info("t", pcall(rtos.meminfo, {}))
         """)).containsExactly("I/user.t Air8000 V2050 Jul  7 2026 LuatOS-SoC_V2050_Air8000 1 -1",
         "I/user.t 4194296 true true 3157288 195200 195200",
-        "I/user.t 0 1 false bad argument #2 to 'timer_start' (number has no integer representation)",
-        "I/user.t false bad argument #1 to 'meminfo' (string expected, got table)");
+        "I/user.t 0 1 false bad argument #2 to 'rtos.timer_start' (number has no integer representation)",
+        "I/user.t false bad argument #1 to 'rtos.meminfo' (string expected, got table)");
   }
 
   @Test
@@ -62,7 +62,7 @@ class LibrariesTest {
         "I/user.t 1970-01-01 00:00:00 1970-01-01 08:00:00 Thu Jan  1 00:00:00 1970",
         "I/user.t 86400 1735689600",
         "I/user.t 1971 1 1 0 6 1 false",
-        "I/user.t false bad argument #1 to 'date' (invalid conversion specifier '%F')",
+        "I/user.t false bad argument #1 to 'os.date' (invalid conversion specifier '%F')",
         "I/user.t false field 'day' missing in date table",
         "I/user.t 6.0000000000000 integer true",
         "I/user.t Mon Monday Jun June 10 06 06 162 06 13 AM 20 23 1 24 06/10/24 06:13:20 24 %");

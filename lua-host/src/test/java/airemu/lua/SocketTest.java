@@ -166,9 +166,9 @@ class SocketTest {
         socket.release(netc)
         log.info("t", select("#", socket.state(netc)), select("#", socket.connect(netc, "x", 1)), socket.remoteIP(netc))
         os.exit(0)
-        """)).containsExactly("I/user.t false bad argument #2 to 'connect' (string expected, got table)",
-        "I/user.t false bad argument #3 to 'connect' (number expected, got no value)",
-        "I/user.t false bad argument #2 to '?' (ZBUFF* expected, got table)",
+        """)).containsExactly("I/user.t false bad argument #2 to 'socket.connect' (string expected, got table)",
+        "I/user.t false bad argument #3 to 'socket.connect' (number expected, got no value)",
+        "I/user.t false bad argument #2 to 'socket.tx' (ZBUFF* expected, got table)",
         "I/user.t 0 0", "I/user.t 0 0 nil nil nil nil");
   }
 }

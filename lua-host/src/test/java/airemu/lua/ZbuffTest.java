@@ -479,6 +479,7 @@ class ZbuffTest {
     try (Vm vm = new Vm()) {
       Lua L = vm.main();
       for (String lib : List.of("base", "string", "table", "math", "coroutine", "debug")) L.openLibrary(lib);
+      ArgError.install(vm, L);
       new ZbuffLib(vm, () -> heap, (level, text) -> log.add(level + "/zbuff " + text)).installInto(L);
 
       eval(vm, L, "kept = zbuff.create(1000) return zbuff.create(24)");
