@@ -1,6 +1,7 @@
 package airemu.netif;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,10 @@ import java.util.Map;
  * <tr><td>hosts</td><td>empty</td><td>names resolved without DNS, checked first (lower-case keys);
  *     {@code netlab.luatos.com} points at the embedded echo peer this way</td></tr>
  * <tr><td>bindAddress</td><td>null (wildcard)</td><td>host address sockets bind to</td></tr>
+ * <tr><td>sntpPeer</td><td>null (none)</td><td>the embedded SNTP peer: every {@code socket.sntp}
+ *     request whose server resolved to this peer's address goes to this peer's port instead of
+ *     {@code socket.sntp_port()}, so scripts keep port 123 while the peer listens on any port (map
+ *     the NTP names to its address with {@code hosts})</td></tr>
  * </table>
  */
 public record NetOptions(
@@ -41,7 +46,8 @@ public record NetOptions(
     int dnsPort,
     List<String> defaultDns,
     Map<String, List<InetAddress>> hosts,
-    InetAddress bindAddress) {
+    InetAddress bindAddress,
+    InetSocketAddress sntpPeer) {
 
   public NetOptions {
     if (attachDelayMillis < 0) throw new IllegalArgumentException("attachDelayMillis must be >= 0");
@@ -59,39 +65,39 @@ public record NetOptions(
 
   public static NetOptions defaults() {
     return new NetOptions(2000, 64 * 1024, 1024 * 1024, 60_000, 5000, 53,
-        List.of("223.5.5.5", "114.114.114.114"), Map.of(), null);
+        List.of("223.5.5.5", "114.114.114.114"), Map.of(), null, null);
   }
 
   public NetOptions withAttachDelayMillis(long v) {
-    return new NetOptions(v, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress);
+    return new NetOptions(v, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withRxBufferBytes(int v) {
-    return new NetOptions(attachDelayMillis, v, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress);
+    return new NetOptions(attachDelayMillis, v, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withTxBufferBytes(int v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, v, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, v, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withConnectTimeoutMillis(int v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, v, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, v, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withDnsTimeoutMillis(long v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, v, dnsPort, defaultDns, hosts, bindAddress);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, v, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withDnsPort(int v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, v, defaultDns, hosts, bindAddress);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, v, defaultDns, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withDefaultDns(List<String> v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, v, hosts, bindAddress);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, v, hosts, bindAddress, sntpPeer);
   }
 
   public NetOptions withHosts(Map<String, List<InetAddress>> v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, v, bindAddress);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, v, bindAddress, sntpPeer);
   }
 
   /** Adds one hosts-table entry to the existing ones. */
@@ -102,7 +108,11 @@ public record NetOptions(
   }
 
   public NetOptions withBindAddress(InetAddress v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, v);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, v, sntpPeer);
+  }
+
+  public NetOptions withSntpPeer(InetSocketAddress v) {
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, v);
   }
 
   /** The hosts-table entry for {@code name} (case and a trailing dot ignored), or null. */

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * or {@code IP_LOSE(adapter)} and sends the link event to every ctrl of the adapter (spec 6.2).
  *
  * <p>Return conventions: a {@code null} result means the Lua function returns nothing.
+ *
+ * <p>SNTP ({@code socket.sntp}, {@code sntp_port}, {@code ntptm}): see {@link #sntp(Integer)} and
+ * {@link SntpResult}, which also carries the clock offset for {@code os.time}.
  */
 public final class NetStack implements AutoCloseable {
 
@@ -48,6 +51,7 @@ public final class NetStack implements AutoCloseable {
     this.log = log;
     this.transport = transport;
     this.dns = new Dns(this);
+    this.sntpClient = new Sntp(this, device);
     for (AdapterConfig a : profile.adapters()) netifs.put(a.number(), new Netif(a, options, device.name()));
     for (AdapterConfig a : profile.adapters()) {
       if (a.atBoot()) register(a.number());
@@ -153,6 +157,52 @@ public final class NetStack implements AutoCloseable {
     return true;
   }
 
+  // --- socket.sntp, socket.sntp_port, socket.ntptm (device thread) ----------------------------
+
+  /**
+   * {@code socket.sntp()}, or {@code socket.sntp(x, adapter)} with an {@code x} that is neither a
+   * string (a number counts as one) nor a table: starts a sync of the current servers on
+   * {@code adapter} (null or -1: the default), unless one is running ({@code I/sntp sntp is running}).
+   * The result is an {@link SntpResult} on the bus: {@code NTP_UPDATE(0)} or {@code NTP_ERROR()},
+   * also when the sync cannot start. The Lua function returns nothing.
+   */
+  public void sntp(Integer adapter) {
+    sntpClient.start(adapter == null ? currentDefault() : adapter, currentDefault());
+  }
+
+  /**
+   * {@code socket.sntp("name", adapter)}: {@code server} replaces server 1 (also while a sync runs),
+   * then as {@link #sntp(Integer)}. A name of 31 bytes or more logs
+   * {@code E/sntp server_addr too long <name>} and the call does nothing else: no sync, no event.
+   */
+  public void sntp(String server, Integer adapter) {
+    if (sntpClient.replaceFirst(server)) sntp(adapter);
+  }
+
+  /**
+   * {@code socket.sntp({...}, adapter)}: the first three entries (the binding reads
+   * {@code min(#t, 3)} of them as strings) replace servers 1 to 3; an entry of 31 bytes or more logs
+   * {@code E/sntp server_addr too long <name>} and leaves its server unchanged. Then as
+   * {@link #sntp(Integer)}.
+   */
+  public void sntp(List<String> servers, Integer adapter) {
+    sntpClient.replace(servers);
+    sntp(adapter);
+  }
+
+  /**
+   * {@code socket.sntp_port(p)}: with a number, its low 16 bits become the server port unless they
+   * are 0; null (no number) only reads. Returns the port, 123 until one is set.
+   */
+  public int sntpPort(Long port) {
+    return sntpClient.port(port);
+  }
+
+  /** {@code socket.ntptm()}: the table, also before a sync (then without {@code vaild}); see {@link Ntptm}. */
+  public Ntptm ntptm() {
+    return sntpClient.ntptm();
+  }
+
   /**
    * Registers an adapter that is not registered at boot ({@code netdrv.setup}, {@code w5500.bind},
    * {@code wlan.createAP}): it becomes the last registered one, and the default unless a default was
@@ -229,6 +279,7 @@ public final class NetStack implements AutoCloseable {
       for (TimerService.Timer t : timers) t.cancel();
       timers.clear();
     }
+    sntpClient.close();
     for (Netif n : netifs.values()) {
       for (SocketCtrl c : new ArrayList<>(n.ctrls)) c.release();
     }
@@ -250,6 +301,10 @@ public final class NetStack implements AutoCloseable {
 
   Dns dns() {
     return dns;
+  }
+
+  Sntp sntpClient() {
+    return sntpClient;
   }
 
   void post(Message m) {
@@ -306,6 +361,7 @@ public final class NetStack implements AutoCloseable {
     }
     // EV_NW_STATE to every ctrl of the adapter, each handled on its own turn of the bus
     for (SocketCtrl c : new ArrayList<>(n.ctrls)) post(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+    sntpClient.linkChanged(n.number(), now);
     return now
         ? new NetDelivery.Publish("IP_READY", List.of(n.ipv4(), (long) n.number()))
         : new NetDelivery.Publish("IP_LOSE", List.of((long) n.number()));
@@ -362,6 +418,7 @@ public final class NetStack implements AutoCloseable {
   private final FirmwareLog log;
   private final Transport transport;
   private final Dns dns;
+  private final Sntp sntpClient; // socket.sntp's client and the time it learnt
   /** Interfaces by adapter number, in the board's registration order. */
   private final Map<Integer, Netif> netifs = new LinkedHashMap<>();
   /** Pending delayed link changes, cancelled on close; guarded by itself. */
