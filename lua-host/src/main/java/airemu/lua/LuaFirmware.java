@@ -149,6 +149,11 @@ public final class LuaFirmware implements Firmware {
     return device.clock().currentTimeMillis() + wallOffsetMillis;
   }
 
+  /** Sets the RTC, as a network time sync does: the wall clock becomes the host clock plus {@code offsetMillis}. */
+  void setRtc(long offsetMillis) {
+    wallOffsetMillis = offsetMillis;
+  }
+
   /** The timezone {@code os.date} applies, in quarter hours (the module's default is +8 h). */
   int timezoneQuarters() {
     return timezoneQuarters;

@@ -10,6 +10,7 @@ import airemu.netif.NetProfile;
 import airemu.netif.NetStack;
 import airemu.netif.SocketCtrl;
 import airemu.netif.SocketEvents;
+import airemu.netif.SntpResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -176,12 +177,53 @@ final class SocketLib {
       l.push(rxCache);
       return 1;
     });
+    vm.setFunction(L, -1, "sntp", this::sntp);
+    vm.setFunction(L, -1, "ntptm", l -> {
+      Map<String, Object> t = net.ntptm().luaTable();
+      l.createTable(0, t.size());
+      for (Map.Entry<String, Object> e : t.entrySet()) {
+        LuaValues.push(vm, l, e.getValue());
+        l.setField(-2, e.getKey());
+      }
+      return 1;
+    });
+    vm.setFunction(L, -1, "sntp_port", l -> {
+      l.push((long) net.sntpPort(l.getTop() >= 1 && l.isNumber(1) ? Args.checkInteger(l, 1) : null));
+      return 1;
+    });
     L.setGlobal("socket");
+  }
+
+  /**
+   * {@code socket.sntp([server_or_list], [adapter])}. A table entry that is not a string raises
+   * {@code bad argument #-1} as {@code luaL_checklstring(L, -1)} does; the firmware has stored the
+   * entries before it by then, here nothing is stored.
+   */
+  private int sntp(Lua L) {
+    Vm vm = fw.vm();
+    Integer adapter = Args.isNoneOrNil(L, 2) ? null : (int) Args.checkInteger(L, 2);
+    if (L.getTop() >= 1 && (L.type(1) == Lua.LuaType.STRING || L.type(1) == Lua.LuaType.NUMBER)) {
+      net.sntp(new String(StringLib.toLString(vm, L, 1), StandardCharsets.UTF_8), adapter);
+    } else if (L.getTop() >= 1 && L.type(1) == Lua.LuaType.TABLE) {
+      int count = (int) Math.min(L.rawLength(1), 3);
+      List<String> servers = new ArrayList<>(count);
+      for (int i = 1; i <= count; i++) {
+        L.rawGetI(1, i);
+        if (L.type(-1) != Lua.LuaType.STRING && L.type(-1) != Lua.LuaType.NUMBER) throw Args.typeError(L, -1, "string");
+        servers.add(new String(StringLib.toLString(vm, L, -1), StandardCharsets.UTF_8));
+        L.pop(1);
+      }
+      net.sntp(servers, adapter);
+    } else {
+      net.sntp(adapter);
+    }
+    return 0;
   }
 
   /** Handles a network message taken from the bus: pushes what {@code take} answers (see LuaFirmware). */
   int deliver(NetMessage m, Lua L) {
     NetDelivery d = m.handle();
+    if (m instanceof SntpResult r && r.synced() && d != NetDelivery.NONE) fw.setRtc(r.rtcOffsetMillis());
     Vm vm = fw.vm();
     if (d instanceof NetDelivery.SocketEvent e) {
       Object att = e.ctrl().attachment();

@@ -6,6 +6,7 @@ import airemu.config.BoardProfiles;
 import airemu.core.Device;
 import airemu.netif.NetOptions;
 import airemu.netif.peers.EchoPeer;
+import airemu.netif.peers.SntpPeer;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +19,26 @@ import org.junit.jupiter.api.Test;
  * hosts table: callback style, task-name style and libnet, with the exact events the firmware gives.
  */
 class SocketTest {
+  /** What the time server answers: 2030-01-01 00:00:00.250 UTC, far from the host's own clock. */
+  private static final long SERVER_TIME = 1_893_456_000_250L;
+
   private static EchoPeer echo;
+  private static SntpPeer sntp;
   private static NetOptions network;
 
   @BeforeAll
   static void startPeer() throws Exception {
-    echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
-    network = Emulation.TEST_NETWORK.withHost("echo.test", InetAddress.getLoopbackAddress());
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    echo = EchoPeer.start(loopback, 0);
+    sntp = SntpPeer.start(loopback, 0, () -> SERVER_TIME);
+    network = Emulation.TEST_NETWORK.withHost("echo.test", loopback).withHost("ntp.aliyun.com", loopback)
+        .withSntpPeer(sntp.address());
   }
 
   @AfterAll
   static void stopPeer() {
     echo.close();
+    sntp.close();
   }
 
   private static List<String> run(String board, String script) {
@@ -170,5 +179,28 @@ class SocketTest {
         "I/user.t false bad argument #3 to 'socket.connect' (number expected, got no value)",
         "I/user.t false bad argument #2 to 'socket.tx' (ZBUFF* expected, got table)",
         "I/user.t 0 0", "I/user.t 0 0 nil nil nil nil");
+  }
+
+  @Test
+  void sntpSetsTheClockThatOsTimeAndNtptmRead() {
+    assertThat(run("air780epm", """
+        sys.taskInit(function()
+          sys.waitUntil("IP_READY")
+          local before = socket.ntptm()
+          log.info("t", before.vaild, before.ssec, socket.sntp_port())
+          socket.sntp()
+          socket.sntp()
+          log.info("t", sys.waitUntil("NTP_UPDATE", 5000))
+          local tm = socket.ntptm()
+          log.info("t", tm.vaild, tm.tsec - 1893456000 < 2, tm.ndeley, os.time() - 1893456000 < 2, os.date("%Y-%m-%d %H"))
+          log.info("t", pcall(socket.sntp, {"ntp.aliyun.com", 5}))
+          log.info("t", pcall(socket.sntp, {"ntp.aliyun.com", {}}))
+          os.exit(0)
+        end)
+        sys.run()
+        """)).containsExactly("I/user.t nil 0 123", "D/sntp query ntp.aliyun.com", "I/sntp sntp is running",
+        "D/net adapter 1 connect 127.0.0.1:123 UDP", "D/sntp Unix timestamp: 1893456000", "I/user.t true 0",
+        "I/user.t true true 0 true 2030-01-01 08", "D/sntp query ntp.aliyun.com", "I/user.t true",
+        "I/user.t false bad argument #-1 to 'socket.sntp' (string expected, got table)");
   }
 }
