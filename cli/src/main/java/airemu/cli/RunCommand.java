@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         "  airemu run --board air8101 myproject/           a project folder with main.lua",
         "  airemu run --timeout 30s --expect 'connected' app/   CI: succeed once a line contains 'connected'",
         "  airemu run --fail 'E/' --timeout 1m app/          CI: fail on the first error log line",
-        "  airemu run --on-crash reboot app/               reboot after a Lua error, as a module does"})
+        "  airemu run --on-crash reboot app/               reboot after a Lua error, as a module does",
+        "  airemu run --host netlab.luatos.com=192.168.1.20 app/   talk to your own server instead of the embedded echo"})
 final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_ON_CRASH = "stop";
   static final String DEFAULT_WATCHDOG = "5s";
@@ -54,8 +55,9 @@ final class RunCommand implements Callable<Integer> {
    * the annotations below so both parsers accept the same options.
    */
   static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--board", "--timeout", "--expect", "--fail",
-      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart");
-  static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug", "--log-port-timestamps", "--uart-udp");
+      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart", "--host", "--echo-port");
+  static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug", "--log-port-timestamps", "--uart-udp",
+      "--no-peers");
 
   /**
    * The common {@code run} command line without picocli, whose first parse costs more than the
@@ -81,6 +83,7 @@ final class RunCommand implements Callable<Integer> {
           case "--plain" -> r.plain = true;
           case "--log-port-timestamps" -> r.logPortTimestamps = true;
           case "--uart-udp" -> r.uartUdp = true;
+          case "--no-peers" -> r.noPeers = true;
           default -> r.debug = true;
         }
         continue;
@@ -100,6 +103,14 @@ final class RunCommand implements Callable<Integer> {
           case "--log-port" -> r.logPorts.add(value);
           case "--log-port-eol" -> r.logPortEol = value;
           case "--uart" -> r.uarts.add(value);
+          case "--host" -> r.hosts.add(value);
+          case "--echo-port" -> {
+            try {
+              r.echoPort = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+              return null; // picocli words the error
+            }
+          }
           default -> r.fs = Path.of(value);
         }
         continue;
@@ -182,6 +193,21 @@ final class RunCommand implements Callable<Integer> {
       description = "Wire every uart without --uart to UDP port 9000+ID, as the LuatOS PC simulator does, e.g. uart 1 is UDP 9001.")
   boolean uartUdp;
 
+  @Option(names = "--host", paramLabel = "NAME=IP",
+      description = "Resolve NAME to IP (or IP,IP,... tried in order) without DNS (repeatable); wins over the "
+          + "embedded peers' names, e.g. --host netlab.luatos.com=192.168.1.20 to reach your own echo server.")
+  List<String> hosts = new ArrayList<>();
+
+  @Option(names = "--echo-port", paramLabel = "PORT",
+      description = "Loopback port of the embedded TCP/UDP echo peer that netlab.luatos.com leads to "
+          + "(every port the script connects to there reaches it), e.g. --echo-port 41506. Default: any free port.")
+  int echoPort;
+
+  @Option(names = "--no-peers",
+      description = "Start no embedded peers and map no names: netlab.luatos.com and the NTP servers are "
+          + "reached on the Internet, as from a module, e.g. run --no-peers app/.")
+  boolean noPeers;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help, e.g. airemu run --help.")
   boolean help;
 
@@ -225,9 +251,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--log-port-eol must be 'crlf' or 'lf', not '" + logPortEol + "'");
     }
-    try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
+    try (EmbeddedNetwork network = EmbeddedNetwork.start(hosts, echoPort, !noPeers);
+        Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
-      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports);
+      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options());
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
           d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
             @Override

@@ -1,34 +1,60 @@
--- airemu demo: a LuatOS project as it would run on an Air780EPM.
+-- airemu demo: a LuatOS TCP client as it would run on an Air780EPM, in the style of the official
+-- socket demos. It waits for the cellular network, syncs the clock over SNTP, then talks to the
+-- netlab.luatos.com echo service and reconnects whenever the connection is lost.
+-- Under `airemu run`, netlab.luatos.com and the NTP servers are embedded peers on this machine.
 PROJECT = "airemu_demo"
 VERSION = "1.0.0"
 
+local libnet = require "libnet"
+
+local SERVER, PORT = "netlab.luatos.com", 41506
+local taskName = "netlab_client"
+
 log.info("main", PROJECT, VERSION, rtos.bsp(), rtos.version())
 
--- a task that waits on a timer and publishes what it measured
-sys.taskInit(function()
-    local n = 0
-    while true do
-        sys.wait(1000)
-        n = n + 1
-        sys.publish("TICK", n, mcu.ticks())
-    end
+sys.subscribe("IP_READY", function(ip, adapter)
+    log.info("demo", "network ready", ip, "adapter", adapter)
+    socket.sntp()
+end)
+sys.subscribe("NTP_UPDATE", function()
+    log.info("demo", "clock synced", os.date("%Y-%m-%d %H:%M:%S"))
 end)
 
--- a task that waits for those messages
-sys.taskInit(function()
+-- messages libnet does not wait for (a task started with taskInitEx gets them here)
+local function unhandled(msg)
+    log.info("demo", "unhandled", msg[1], msg[2], msg[3], msg[4])
+end
+
+sys.taskInitEx(function()
+    local rx = zbuff.create(1024)
+    local netc = socket.create(nil, taskName)
+    socket.config(netc) -- TCP, no TLS
+    local sent = 0
     while true do
-        local ok, n, ticks = sys.waitUntil("TICK", 5000)
-        if ok then
-            log.info("demo", "tick", n, "uptime ms", ticks, "lua heap", rtos.meminfo())
+        libnet.waitLink(taskName, 0, netc)
+        if libnet.connect(taskName, 15000, netc, SERVER, PORT) then
+            log.info("demo", "connected", SERVER, PORT, socket.remoteIP(netc))
+            while true do
+                sent = sent + 1
+                local msg = string.format("hello %d from %s", sent, PROJECT)
+                if not libnet.tx(taskName, 5000, netc, msg) then break end
+                local ok = libnet.wait(taskName, 5000, netc)
+                if not ok then break end
+                local succ, len = socket.rx(netc, rx)
+                if not succ then break end
+                if len > 0 then
+                    log.info("demo", "echo", rx:toStr(0, rx:used()))
+                    rx:del()
+                end
+                sys.wait(2000)
+            end
+            log.warn("demo", "connection lost, reconnecting")
         else
-            log.warn("demo", "no tick within 5 s")
+            log.warn("demo", "connect failed, retrying")
         end
+        libnet.close(taskName, 5000, netc)
+        sys.wait(3000)
     end
-end)
-
--- a callback timer, json and the firmware's own number format
-sys.timerLoopStart(function()
-    log.info("demo", json.encode({ uptime = mcu.ticks() // 1000, ratio = 1 / 3 }), 10 / 4)
-end, 3000)
+end, taskName, unhandled)
 
 sys.run()

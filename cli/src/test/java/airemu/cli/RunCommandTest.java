@@ -145,4 +145,39 @@ class RunCommandTest {
     assertThat(r.code).isZero();
     assertThat(r.out.lines()).hasSize(9).anyMatch(l -> l.startsWith("air8000     EC718HM    V2050     LWIP_GP LWIP_STA LWIP_AP"));
   }
+
+  @Test
+  void theBundledDemoTalksToTheEmbeddedEchoPeerAndSyncsTheClockWithoutTheInternet() {
+    Result r = airemu("run", "--plain", "--timeout", "60s", "--expect", "I/user.demo echo hello 1 from airemu_demo",
+        "--expect", "I/user.demo clock synced");
+    assertThat(r.code).as(r.out + r.err).isEqualTo(ExitCode.OK);
+    assertThat(r.out).contains("I/user.demo connected netlab.luatos.com 41506 112.125.89.8 nil nil nil\n");
+  }
+
+  @Test
+  void hostEntriesPointNamesAtTheUsersOwnServers() throws Exception {
+    try (airemu.netif.peers.EchoPeer echo = airemu.netif.peers.EchoPeer.start(java.net.InetAddress.getLoopbackAddress(), 0)) {
+      String p = project("""
+          sys.taskInit(function()
+            sys.waitUntil("IP_READY")
+            local netc = socket.create(nil, function(c, e, param)
+              if e == socket.ON_LINE then socket.tx(c, "mine")
+              elseif e == socket.EVENT then
+                local ok, data = socket.read(c, 0) log.info("t", "got", data) os.exit(0)
+              end
+            end)
+            socket.config(netc)
+            socket.connect(netc, "my.server", %d)
+          end)
+          sys.run()
+          """.formatted(echo.port()));
+      Result r = airemu("run", "--plain", "--no-peers", "--timeout", "60s", "--host", "my.server=127.0.0.1", p);
+      assertThat(r.code).as(r.out + r.err).isZero();
+      assertThat(r.out).contains("I/user.t got mine\n");
+    }
+    Result bad = airemu("run", "--host", "my.server=somewhere", project("sys.run()"));
+    assertThat(bad.code).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.err).isEqualTo("airemu: --host my.server=somewhere: 'somewhere' is not an IPv4 or IPv6 address, "
+        + "e.g. --host my.server=192.168.1.20\n");
+  }
 }

@@ -31,10 +31,12 @@ import java.util.Map;
  * <tr><td>hosts</td><td>empty</td><td>names resolved without DNS, checked first (lower-case keys);
  *     {@code netlab.luatos.com} points at the embedded echo peer this way</td></tr>
  * <tr><td>bindAddress</td><td>null (wildcard)</td><td>host address sockets bind to</td></tr>
- * <tr><td>sntpPeer</td><td>null (none)</td><td>the embedded SNTP peer: every {@code socket.sntp}
- *     request whose server resolved to this peer's address goes to this peer's port instead of
- *     {@code socket.sntp_port()}, so scripts keep port 123 while the peer listens on any port (map
- *     the NTP names to its address with {@code hosts})</td></tr>
+ * <tr><td>routes</td><td>empty</td><td>virtual addresses served by local peers: every TCP
+ *     connection, datagram and SNTP request to a route's address, whatever its port, goes to the
+ *     route's target instead, and datagrams from the target read as coming from the virtual address.
+ *     {@code netlab.luatos.com} resolves (through {@code hosts}) to its real address, which routes
+ *     to the embedded echo peer: the script sees the module's addresses and ports while the peer
+ *     listens on any free port</td></tr>
  * </table>
  */
 public record NetOptions(
@@ -47,7 +49,7 @@ public record NetOptions(
     List<String> defaultDns,
     Map<String, List<InetAddress>> hosts,
     InetAddress bindAddress,
-    InetSocketAddress sntpPeer) {
+    Map<InetAddress, InetSocketAddress> routes) {
 
   public NetOptions {
     if (attachDelayMillis < 0) throw new IllegalArgumentException("attachDelayMillis must be >= 0");
@@ -61,43 +63,44 @@ public record NetOptions(
     Map<String, List<InetAddress>> h = new LinkedHashMap<>();
     hosts.forEach((k, v) -> h.put(normalizeHost(k), List.copyOf(v)));
     hosts = Map.copyOf(h);
+    routes = Map.copyOf(routes);
   }
 
   public static NetOptions defaults() {
     return new NetOptions(2000, 64 * 1024, 1024 * 1024, 60_000, 5000, 53,
-        List.of("223.5.5.5", "114.114.114.114"), Map.of(), null, null);
+        List.of("223.5.5.5", "114.114.114.114"), Map.of(), null, Map.of());
   }
 
   public NetOptions withAttachDelayMillis(long v) {
-    return new NetOptions(v, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
+    return new NetOptions(v, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, routes);
   }
 
   public NetOptions withRxBufferBytes(int v) {
-    return new NetOptions(attachDelayMillis, v, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, v, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, routes);
   }
 
   public NetOptions withTxBufferBytes(int v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, v, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, v, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, routes);
   }
 
   public NetOptions withConnectTimeoutMillis(int v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, v, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, v, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, routes);
   }
 
   public NetOptions withDnsTimeoutMillis(long v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, v, dnsPort, defaultDns, hosts, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, v, dnsPort, defaultDns, hosts, bindAddress, routes);
   }
 
   public NetOptions withDnsPort(int v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, v, defaultDns, hosts, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, v, defaultDns, hosts, bindAddress, routes);
   }
 
   public NetOptions withDefaultDns(List<String> v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, v, hosts, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, v, hosts, bindAddress, routes);
   }
 
   public NetOptions withHosts(Map<String, List<InetAddress>> v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, v, bindAddress, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, v, bindAddress, routes);
   }
 
   /** Adds one hosts-table entry to the existing ones. */
@@ -108,11 +111,20 @@ public record NetOptions(
   }
 
   public NetOptions withBindAddress(InetAddress v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, v, sntpPeer);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, v, routes);
   }
 
-  public NetOptions withSntpPeer(InetSocketAddress v) {
-    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, v);
+  /** Adds a route: traffic to {@code virtual} (any port) goes to {@code target}; see the table above. */
+  public NetOptions withRoute(InetAddress virtual, InetSocketAddress target) {
+    Map<InetAddress, InetSocketAddress> r = new LinkedHashMap<>(routes);
+    r.put(virtual, target);
+    return new NetOptions(attachDelayMillis, rxBufferBytes, txBufferBytes, connectTimeoutMillis, dnsTimeoutMillis, dnsPort, defaultDns, hosts, bindAddress, r);
+  }
+
+  /** Where traffic for {@code to} really goes: the route's target for a routed address, else {@code to}. */
+  InetSocketAddress routed(InetSocketAddress to) {
+    InetSocketAddress target = to.getAddress() == null ? null : routes.get(to.getAddress());
+    return target == null ? to : target;
   }
 
   /** The hosts-table entry for {@code name} (case and a trailing dot ignored), or null. */

@@ -5,7 +5,6 @@ import airemu.core.TimerService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -286,11 +285,9 @@ final class Sntp {
     return 0;
   }
 
-  /** Where a request to {@code ip} goes: the embedded peer when {@code ip} is its address, else the server port. */
+  /** Where a request to {@code ip} goes: the server port, or a local peer that {@code ip} routes to. */
   private InetSocketAddress target(InetAddress ip) {
-    InetSocketAddress peer = stack.options().sntpPeer();
-    if (peer != null && Arrays.equals(peer.getAddress().getAddress(), ip.getAddress())) return peer;
-    return new InetSocketAddress(ip, remotePort);
+    return stack.options().routed(new InetSocketAddress(ip, remotePort));
   }
 
   private void link(boolean up) {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TcpConn extends Conn {
 
   /** Starts connecting to {@code remote}; the outcome arrives as CONNECT_OK or ERROR. Device thread. */
-  static TcpConn connect(NetStack stack, SocketCtrl owner, InetSocketAddress remote) {
+  static TcpConn connect(NetStack stack, SocketCtrl owner, InetSocketAddress virtualRemote) {
+    InetSocketAddress remote = stack.options().routed(virtualRemote);
     TcpConn c = new TcpConn(stack, owner, false);
     Transport t = stack.transport();
     Bootstrap b = new Bootstrap()

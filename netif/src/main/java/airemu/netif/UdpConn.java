@@ -69,7 +69,9 @@ final class UdpConn extends Conn {
       unsent.addAndGet(-len);
       post(Ev.TX_OK, len);
     });
-    ch.writeAndFlush(new DatagramPacket(data, to), done);
+    InetSocketAddress real = stack.options().routed(to);
+    if (real != to) virtuals.put(real, to);
+    ch.writeAndFlush(new DatagramPacket(data, real), done);
   }
 
   @Override
@@ -95,7 +97,7 @@ final class UdpConn extends Conn {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-      InetSocketAddress from = p.sender();
+      InetSocketAddress from = virtuals.getOrDefault(p.sender(), p.sender());
       if (peer != null && !Addresses.sameEndpoint(from, peer)) return; // not for a connected pcb
       ByteBuf content = p.content();
       int n = content.readableBytes();
@@ -119,5 +121,7 @@ final class UdpConn extends Conn {
   /** Largest datagram received whole. */
   static final int MAX_DATAGRAM = 65536;
   private final InetSocketAddress peer; // only datagrams from here are received; null = from anyone
+  /** Route targets this socket wrote to, and the virtual address the script wrote to (see NetOptions routes). */
+  private final java.util.Map<InetSocketAddress, InetSocketAddress> virtuals = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong unsent = new AtomicLong();
 }

@@ -182,7 +182,7 @@ class SntpTest {
   @Test
   void aSyncTakesASlotOfTheSocketTableAndFailsWhenNoneIsFree() throws Exception {
     try (DatagramSocket silent = new DatagramSocket(0, LOOPBACK);
-         TestDevice dev = Boards.readyAir780(Boards.options().withSntpPeer(
+         TestDevice dev = Boards.readyAir780(Boards.options().withRoute(LOOPBACK,
              new java.net.InetSocketAddress(LOOPBACK, silent.getLocalPort())).withHost("ntp.aliyun.com", LOOPBACK), 1)) {
       dev.run(() -> {
         dev.stack().sntp((Integer) null); // waits for a server that never answers
@@ -263,9 +263,9 @@ class SntpTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  /** Test options with {@code names} resolving to loopback, where {@code peer} answers for port 123. */
+  /** Test options with {@code names} resolving to loopback, routed to {@code peer}. */
   private static NetOptions toPeer(SntpPeer peer, String... names) {
-    NetOptions o = Boards.options().withSntpPeer(peer.address());
+    NetOptions o = Boards.options().withRoute(LOOPBACK, peer.address());
     for (String n : names) o = o.withHost(n, LOOPBACK);
     return o;
   }

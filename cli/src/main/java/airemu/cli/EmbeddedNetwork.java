@@ -1,0 +1,124 @@
+package airemu.cli;
+
+import airemu.config.ConfigException;
+import airemu.netif.NetOptions;
+import airemu.netif.peers.EchoPeer;
+import airemu.netif.peers.SntpPeer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The network a run gives its device: by default the services a LuatOS demo expects, on this
+ * machine. {@code netlab.luatos.com} resolves to its real address (what the module logs), which
+ * routes to an embedded TCP/UDP echo peer whatever port the script uses; the firmware's three NTP
+ * names resolve to one address that routes to an embedded SNTP responder giving this machine's time.
+ * {@code --host} entries come last and win; {@code --no-peers} starts nothing and maps nothing, so the
+ * device reaches the real Internet.
+ */
+final class EmbeddedNetwork implements AutoCloseable {
+  /** What netlab.luatos.com resolves to on the Internet (the address the module prints). */
+  static final String NETLAB_ADDRESS = "112.125.89.8";
+  /** One address for the firmware's default NTP servers (ntp.aliyun.com's), routed to the responder. */
+  static final String NTP_ADDRESS = "203.107.6.88";
+  static final List<String> NTP_NAMES = List.of("ntp.aliyun.com", "ntp.ntsc.ac.cn", "time1.cloud.tencent.com");
+
+  /**
+   * @param hosts {@code NAME=IP[,IP...]} entries of {@code --host}
+   * @param echoPort where the echo peer listens on loopback (0: a free port)
+   * @param peers false for {@code --no-peers}
+   */
+  static EmbeddedNetwork start(List<String> hosts, int echoPort, boolean peers) throws ConfigException {
+    List<Host> parsed = new ArrayList<>();
+    for (String h : hosts) parsed.add(Host.parse(h));
+    if (echoPort < 0 || echoPort > 65535) throw new ConfigException("--echo-port must be 0..65535, not " + echoPort);
+    NetOptions options = NetOptions.defaults();
+    EchoPeer echo = null;
+    SntpPeer sntp = null;
+    if (peers) {
+      InetAddress loopback = InetAddress.getLoopbackAddress();
+      try {
+        echo = EchoPeer.start(loopback, echoPort);
+      } catch (RuntimeException e) {
+        throw new ConfigException("--echo-port " + echoPort + ": cannot listen (" + e.getMessage()
+            + "); pick a free port or leave it out for any free port");
+      }
+      sntp = SntpPeer.start(loopback, 0, System::currentTimeMillis);
+      InetAddress netlab = literal(NETLAB_ADDRESS);
+      InetAddress ntp = literal(NTP_ADDRESS);
+      options = options.withHost("netlab.luatos.com", netlab).withRoute(netlab, echo.address());
+      for (String name : NTP_NAMES) options = options.withHost(name, ntp);
+      options = options.withRoute(ntp, sntp.address());
+    }
+    for (Host h : parsed) options = options.withHost(h.name, h.addresses.toArray(InetAddress[]::new));
+    return new EmbeddedNetwork(options, echo, sntp);
+  }
+
+  NetOptions options() {
+    return options;
+  }
+
+  /** Where the echo peer listens, for the start-up note; null with {@code --no-peers}. */
+  Integer echoPort() {
+    return echo == null ? null : echo.port();
+  }
+
+  @Override
+  public void close() {
+    if (echo != null) echo.close();
+    if (sntp != null) sntp.close();
+  }
+
+  private EmbeddedNetwork(NetOptions options, EchoPeer echo, SntpPeer sntp) {
+    this.options = options;
+    this.echo = echo;
+    this.sntp = sntp;
+  }
+
+  private static InetAddress literal(String ip) {
+    try {
+      return InetAddress.getByName(ip); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** One {@code --host NAME=IP[,IP...]}: IP literals only, so a run never depends on the host's resolver. */
+  private record Host(String name, List<InetAddress> addresses) {
+    static Host parse(String spec) throws ConfigException {
+      int eq = spec.indexOf('=');
+      String name = eq < 0 ? "" : spec.substring(0, eq).trim();
+      if (name.isEmpty() || eq == spec.length() - 1) {
+        throw new ConfigException("--host " + spec + ": expected NAME=IP, e.g. --host netlab.luatos.com=192.168.1.20");
+      }
+      List<InetAddress> addresses = new ArrayList<>();
+      for (String ip : spec.substring(eq + 1).split(",")) {
+        String t = ip.trim();
+        InetAddress a = ipLiteral(t);
+        if (a == null) {
+          throw new ConfigException("--host " + spec + ": '" + t + "' is not an IPv4 or IPv6 address, e.g. --host "
+              + name + "=192.168.1.20");
+        }
+        addresses.add(a);
+      }
+      return new Host(name, addresses);
+    }
+
+    /** The address {@code s} spells, or null; never a name lookup (Java reads anything with ':' as IPv6). */
+    private static InetAddress ipLiteral(String s) {
+      boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      if (!v4 && !s.contains(":")) return null;
+      if (v4) for (String part : s.split("\\.")) if (Integer.parseInt(part) > 255) return null;
+      try {
+        return InetAddress.getByName(s);
+      } catch (UnknownHostException e) {
+        return null;
+      }
+    }
+  }
+
+  private final NetOptions options;
+  private final EchoPeer echo;
+  private final SntpPeer sntp;
+}
