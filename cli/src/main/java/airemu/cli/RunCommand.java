@@ -1,9 +1,15 @@
 package airemu.cli;
 
 import airemu.boards.BoardProfile;
+import airemu.cli.control.ConsoleControl;
+import airemu.cli.control.Controls;
+import airemu.cli.control.Events;
+import airemu.cli.control.HttpControl;
+import airemu.cli.control.ScenarioRunner;
 import airemu.config.BoardProfiles;
 import airemu.config.ConfigException;
 import airemu.config.Durations;
+import airemu.config.Scenario;
 import airemu.core.Clock;
 import airemu.core.Device;
 import airemu.core.DeviceListener;
@@ -12,6 +18,7 @@ import airemu.core.Scheduler;
 import airemu.lua.DeviceSetup;
 import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
+import airemu.netif.Environment;
 import airemu.serial.LogPort;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
    * the annotations below so both parsers accept the same options.
    */
   static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--board", "--timeout", "--expect", "--fail",
-      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart", "--host", "--echo-port");
+      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart", "--host", "--echo-port", "--scenario", "--control-port");
   static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug", "--log-port-timestamps", "--uart-udp",
       "--no-peers");
 
@@ -104,12 +111,16 @@ final class RunCommand implements Callable<Integer> {
           case "--log-port-eol" -> r.logPortEol = value;
           case "--uart" -> r.uarts.add(value);
           case "--host" -> r.hosts.add(value);
-          case "--echo-port" -> {
+          case "--scenario" -> r.scenario = Path.of(value);
+          case "--echo-port", "--control-port" -> {
+            int port;
             try {
-              r.echoPort = Integer.parseInt(value);
+              port = Integer.parseInt(value);
             } catch (NumberFormatException e) {
               return null; // picocli words the error
             }
+            if (a.equals("--echo-port")) r.echoPort = port;
+            else r.controlPort = port;
           }
           default -> r.fs = Path.of(value);
         }
@@ -208,6 +219,17 @@ final class RunCommand implements Callable<Integer> {
           + "reached on the Internet, as from a module, e.g. run --no-peers app/.")
   boolean noPeers;
 
+  @Option(names = "--scenario", paramLabel = "FILE",
+      description = "Play a timeline of network faults and actions (YAML) against the device, e.g. "
+          + "--scenario flaps.yaml; see the README for the format.")
+  Path scenario;
+
+  @Option(names = "--control-port", paramLabel = "PORT",
+      description = "Serve the control API on this loopback port (0: any free port, printed at start): "
+          + "GET /status, POST /command (the console's commands), GET /events (a live event stream), "
+          + "e.g. --control-port 7070. While a run is attached to a terminal, the same commands can be typed.")
+  Integer controlPort;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help, e.g. airemu run --help.")
   boolean help;
 
@@ -251,16 +273,21 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--log-port-eol must be 'crlf' or 'lf', not '" + logPortEol + "'");
     }
+    Scenario timeline = scenario == null ? null : Scenario.load(scenario);
+    Environment environment = DeviceSetup.calm(profile, timeline == null ? 0 : timeline.seed());
+    Events[] events = new Events[1]; // made with the device, which the listener below must not wait for
     try (EmbeddedNetwork network = EmbeddedNetwork.start(hosts, echoPort, !noPeers);
         Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
-      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options());
+      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options())
+          .withEnvironment(environment);
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
           d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
             @Override
             public void onLog(Device d, LogRecord record) {
               ports.log(record);
               console.print(record);
+              if (events[0] != null) events[0].log(record);
               String text = record.text();
               for (String f : fail) {
                 if (text.contains(f)) {
@@ -275,30 +302,55 @@ final class RunCommand implements Callable<Integer> {
         ports.openLogPort(logPorts, eol, logPortTimestamps, profile, device, LuaFirmware.uniqueId(device.name(), profile));
       }
       ports.openUarts(device);
-      Thread hook = new Thread(() -> device.stop(130), "airemu-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      device.start();
-      int code;
+      Controls controls = new Controls(device, environment);
+      events[0] = new Events(device);
+      events[0].follow(environment);
+      events[0].subscribe(e -> {
+        if (e.type().equals("network") || (e.type().equals("control") && e.text().startsWith("reboot ("))) {
+          err.println(String.format("airemu: [%08d.%03d] %s", e.uptimeMillis() / 1000, e.uptimeMillis() % 1000, e.text()));
+          err.flush();
+        }
+      });
+      ScenarioRunner runner = timeline == null ? null : ScenarioRunner.prepare(timeline, controls, scheduler.timers(), events[0]);
+      HttpControl http = controlPort == null ? null : HttpControl.start(controlPort, controls, events[0]);
+      if (http != null) err.println("airemu: control API on http://127.0.0.1:" + http.port() + "/ (GET /status, POST /command, GET /events)");
+      if (System.console() != null) ConsoleControl.start(new java.io.InputStreamReader(System.in), err, controls, events[0]);
       try {
-        code = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        code = pending.isEmpty() ? ExitCode.OK : ExitCode.TIMEOUT;
-        device.stop(code);
-        device.stopped().get(5, TimeUnit.SECONDS);
-        if (code == ExitCode.TIMEOUT) {
-          err.println("airemu: timeout after " + timeout + " before a line containing: "
-              + String.join(", ", pending));
-        }
+        int code = runDevice(device, runner, timeoutMillis, pending);
+        events[0].exit(code);
+        return code;
       } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the JVM is exiting (Ctrl-C): the hook is stopping the device
-        }
+        if (runner != null) runner.close();
+        if (http != null) http.close();
       }
-      out.flush();
-      return code;
     }
+  }
+
+  private int runDevice(Device device, ScenarioRunner runner, long timeoutMillis, Set<String> pending) throws Exception {
+    Thread hook = new Thread(() -> device.stop(130), "airemu-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    device.start();
+    if (runner != null) runner.start();
+    int code;
+    try {
+      code = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      code = pending.isEmpty() ? ExitCode.OK : ExitCode.TIMEOUT;
+      device.stop(code);
+      device.stopped().get(5, TimeUnit.SECONDS);
+      if (code == ExitCode.TIMEOUT) {
+        err.println("airemu: timeout after " + timeout + " before a line containing: "
+            + String.join(", ", pending));
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting (Ctrl-C): the hook is stopping the device
+      }
+    }
+    out.flush();
+    return code;
   }
 
   private static long option(String name, String value) throws ConfigException {

@@ -180,4 +180,31 @@ class RunCommandTest {
     assertThat(bad.err).isEqualTo("airemu: --host my.server=somewhere: 'somewhere' is not an IPv4 or IPv6 address, "
         + "e.g. --host my.server=192.168.1.20\n");
   }
+
+  @Test
+  void aScenarioPlaysDuringTheRunAndABadOneIsOneLineWithFileAndLine() throws Exception {
+    Path scenario = dir.resolve("drop.yaml");
+    Files.writeString(scenario, """
+        timeline:
+          - at: 100ms
+            do: link-down
+            adapter: LWIP_GP
+            for: 100ms
+        """);
+    Result r = airemu("run", "--plain", "--timeout", "30s", "--scenario", scenario.toString(), "--expect", "I/user.t done",
+        project("sys.timerStart(function() log.info('t', 'done') end, 1000) sys.run()"));
+    assertThat(r.code).as(r.out + r.err).isZero();
+    assertThat(r.err.lines().map(l -> l.replaceAll("\\[\\d{8}\\.\\d{3}]", "[T]")).toList())
+        .containsExactly("airemu: [T] LWIP_GP link down", "airemu: [T] LWIP_GP link up");
+
+    Files.writeString(scenario, """
+        timeline:
+          - at: 1s
+            do: link-down
+            adapter: LWIP_STA
+        """);
+    Result bad = airemu("run", "--scenario", scenario.toString(), project("sys.run()"));
+    assertThat(bad.code).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.err).isEqualTo("airemu: " + scenario + ":2: unknown adapter 'LWIP_STA'; this board has LWIP_GP\n");
+  }
 }

@@ -1,0 +1,217 @@
+package airemu.cli.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import airemu.config.BoardProfiles;
+import airemu.config.ConfigException;
+import airemu.config.Scenario;
+import airemu.core.Clock;
+import airemu.core.Device;
+import airemu.core.DeviceListener;
+import airemu.core.LogRecord;
+import airemu.core.ManualClock;
+import airemu.core.Scheduler;
+import airemu.core.TimerService;
+import airemu.lua.DeviceSetup;
+import airemu.lua.LuaFirmware;
+import airemu.lua.Project;
+import airemu.netif.Environment;
+import airemu.netif.Fault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command language and the scenario timeline, on an Air8000 that runs a project meanwhile. */
+class ControlsTest {
+  @TempDir
+  Path dir;
+
+  private Scheduler scheduler;
+  private Device device;
+  private Environment environment;
+  private Controls controls;
+  private final List<String> changes = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void boot() throws Exception {
+    var board = BoardProfiles.find("air8000");
+    Files.writeString(dir.resolve("main.lua"), "sys.run()");
+    environment = DeviceSetup.calm(board, 7);
+    environment.addListener(c -> changes.add(c.describe()));
+    DeviceSetup setup = DeviceSetup.of(board, Project.open(dir), dir.resolve("fs")).withEnvironment(environment);
+    scheduler = Scheduler.create(Clock.system(), 1);
+    device = scheduler.newDevice(new Device.Options("dev", Device.CrashPolicy.STOP, 5000),
+        d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
+          @Override
+          public void onLog(Device d, LogRecord record) {}
+        });
+    device.start();
+    controls = new Controls(device, environment);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    device.stop(0);
+    device.stopped().get(10, TimeUnit.SECONDS);
+    scheduler.close();
+  }
+
+  @Test
+  void commandsChangeTheNetworkOutsideEachAdapterAndStatusShowsIt() {
+    assertThat(controls.execute("link down lwip_gp")).isEqualTo("LWIP_GP link down");
+    assertThat(controls.execute("fault latency LWIP_STA 300ms 50ms")).isEqualTo("LWIP_STA latency 300ms ±50ms");
+    assertThat(controls.execute("fault loss LWIP_STA 20%")).isEqualTo("LWIP_STA loss 20%");
+    assertThat(controls.execute("fault dns LWIP_GP timeout")).isEqualTo("LWIP_GP dns timeout");
+    assertThat(controls.execute("ip change LWIP_GP 10.9.8.7")).isEqualTo("LWIP_GP ip change 10.9.8.7");
+    assertThat(controls.status().lines().findFirst().orElseThrow()).matches("dev running, uptime \\d+ ms, boot 1");
+    assertThat(controls.status()).contains("LWIP_GP   link down ip ready next ip 10.9.8.7, dns timeout")
+        .contains("LWIP_STA  link up   ip ready, latency 300ms ±50ms, loss 20%")
+        .contains("LWIP_AP   link up   ip ready");
+    assertThat(controls.execute("clear LWIP_STA loss")).isEqualTo("LWIP_STA clear loss");
+    assertThat(controls.execute("clear LWIP_GP")).isEqualTo("LWIP_GP clear");
+    assertThat(environment.link("LWIP_GP")).isTrue();
+    assertThat(environment.fault("LWIP_GP", Fault.Kind.DNS)).isNull();
+    assertThat(changes).containsExactly("LWIP_GP link down", "LWIP_STA fault latency 300ms ±50ms",
+        "LWIP_STA fault loss 20%", "LWIP_GP fault dns timeout", "LWIP_GP ip change 10.9.8.7", "LWIP_STA clear loss",
+        "LWIP_GP clear dns", "LWIP_GP link up");
+  }
+
+  @Test
+  void aWrongCommandIsOneLineSayingWhatWouldBeRight() {
+    assertThatThrownBy(() -> controls.execute("link sideways LWIP_GP")).hasMessage("usage: link down|up ADAPTER");
+    assertThatThrownBy(() -> controls.execute("link down ETH0"))
+        .hasMessage("unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP");
+    assertThatThrownBy(() -> controls.execute("fault jam LWIP_GP"))
+        .hasMessage("unknown fault 'jam'; the kinds are latency, loss, bandwidth, blackhole, dns, unreachable");
+    assertThatThrownBy(() -> controls.execute("fault loss LWIP_GP 120")).hasMessage("'120' is not a percentage 0..100");
+    assertThatThrownBy(() -> controls.execute("fault latency LWIP_GP soon")).hasMessageContaining("invalid duration 'soon'");
+    assertThatThrownBy(() -> controls.execute("ip change LWIP_GP 10.0.0")).hasMessage("'10.0.0' is not an IPv4 address, e.g. 10.1.2.3");
+    assertThatThrownBy(() -> controls.execute("dance")).hasMessage("unknown command 'dance'; type 'help' for the list");
+    assertThat(controls.execute("help")).contains("fault latency ADAPTER DELAY [JITTER]");
+    assertThat(changes).isEmpty();
+  }
+
+  @Test
+  void aScenarioPlaysItsTimelineAndUndoesEachStepAfterItsDuration() throws Exception {
+    Scenario s = Scenario.parse("flaps.yaml", """
+        seed: 42
+        timeline:
+          - at: 1s
+            do: link-down
+            adapter: LWIP_GP
+            for: 2s
+          - at: 2s
+            do: flap
+            adapter: LWIP_STA
+            down: 500ms
+            every: 1s
+            repeat: 3
+          - at: 2500ms
+            do: latency
+            adapter: LWIP_GP
+            delay: 300ms
+            jitter: 20ms
+            for: 1s
+          - at: 6s
+            do: ip-change
+            adapter: LWIP_GP
+            ip: 10.1.2.3
+        """);
+    ManualClock clock = new ManualClock(0);
+    try (TimerService timers = TimerService.manual(clock);
+         ScenarioRunner runner = ScenarioRunner.prepare(s, controls, timers, new Events(device))) {
+      runner.start();
+      List<String> seen = new java.util.ArrayList<>();
+      for (int t = 0; t <= 7000; t += 250) {
+        timers.runDue();
+        for (String c : changes) seen.add(t + " " + c);
+        changes.clear();
+        clock.advance(250, TimeUnit.MILLISECONDS);
+      }
+      assertThat(seen).containsExactly("1000 LWIP_GP link down", "2000 LWIP_STA link down", "2500 LWIP_GP fault latency 300ms ±20ms",
+          "2500 LWIP_STA link up", "3000 LWIP_GP link up", "3000 LWIP_STA link down",
+          "3500 LWIP_GP clear latency", "3500 LWIP_STA link up", "4000 LWIP_STA link down", "4500 LWIP_STA link up",
+          "6000 LWIP_GP ip change 10.1.2.3");
+      assertThat(timers.pending()).isZero();
+    }
+  }
+
+  @Test
+  void aScenarioNamingAnAdapterTheBoardLacksIsRefusedWithFileAndLine() throws Exception {
+    Scenario s = Scenario.parse("eth.yaml", """
+        timeline:
+          - at: 1s
+            do: link-down
+            adapter: LWIP_GP
+          - at: 2s
+            do: link-down
+            adapter: ETH0
+        """);
+    try (TimerService timers = TimerService.manual(new ManualClock(0))) {
+      assertThatThrownBy(() -> ScenarioRunner.prepare(s, controls, timers, new Events(device)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("eth.yaml:5: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP");
+    }
+  }
+
+  @Test
+  void theHttpApiRunsTheSameCommandsAndStreamsWhatHappens() throws Exception {
+    Events events = new Events(device);
+    events.follow(environment);
+    try (HttpControl http = HttpControl.start(0, controls, events)) {
+      var client = java.net.http.HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + http.port();
+      var stream = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/events")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofLines());
+      assertThat(stream.headers().firstValue("content-type")).hasValue("text/event-stream; charset=utf-8");
+
+      var posted = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/command"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"command\": \"link down LWIP_GP\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(posted.statusCode()).isEqualTo(200);
+      assertThat(posted.body()).isEqualTo("{\"ok\":true,\"output\":\"LWIP_GP link down\"}\n");
+
+      var lines = stream.body().iterator();
+      List<String> got = new java.util.ArrayList<>();
+      while (got.size() < 2) {
+        String line = lines.next();
+        if (line.startsWith("data: ")) got.add(line.substring(6).replaceAll("\"uptime\":\\d+", "\"uptime\":T"));
+      }
+      assertThat(got).containsExactly(
+          "{\"type\":\"network\",\"uptime\":T,\"adapter\":\"LWIP_GP\",\"text\":\"LWIP_GP link down\"}",
+          "{\"type\":\"control\",\"uptime\":T,\"text\":\"link down LWIP_GP\"}");
+
+      var status = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/status")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(status.body()).matches("\\{\"device\":\\{\"name\":\"dev\",\"running\":true,\"uptime\":\\d+,\"boot\":1},"
+          + "\"adapters\":\\[\\{\"adapter\":\"LWIP_GP\",\"link\":false,\"ip\":true,\"nextIp\":null,\"faults\":\\[]},.*\n");
+
+      var bad = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/command"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("link down ETH9")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).isEqualTo("{\"ok\":false,\"error\":\"unknown adapter 'ETH9'; this board has LWIP_GP, LWIP_STA, LWIP_AP\"}\n");
+      var missing = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/nope")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(missing.statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void typedCommandsAreAnsweredOnTheConsole() throws Exception {
+    var out = new java.io.StringWriter();
+    Thread t = ConsoleControl.start(new java.io.StringReader("fault blackhole lwip_sta\nstatus\nnonsense\n"),
+        new java.io.PrintWriter(out), controls, new Events(device));
+    t.join(10_000);
+    assertThat(out.toString().lines().toList()).startsWith("airemu> LWIP_STA blackhole")
+        .contains("airemu> LWIP_STA  link up   ip ready, blackhole")
+        .endsWith("airemu> unknown command 'nonsense'; type 'help' for the list");
+  }
+}
