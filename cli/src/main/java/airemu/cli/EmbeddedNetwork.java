@@ -4,10 +4,17 @@ import airemu.config.ConfigException;
 import airemu.netif.NetOptions;
 import airemu.netif.peers.EchoPeer;
 import airemu.netif.peers.SntpPeer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The network a run gives its device: by default the services a LuatOS demo expects, on this
@@ -34,46 +41,107 @@ final class EmbeddedNetwork implements AutoCloseable {
     for (String h : hosts) parsed.add(Host.parse(h));
     if (echoPort < 0 || echoPort > 65535) throw new ConfigException("--echo-port must be 0..65535, not " + echoPort);
     NetOptions options = NetOptions.defaults();
-    EchoPeer echo = null;
-    SntpPeer sntp = null;
+    Sockets sockets = null;
     if (peers) {
-      InetAddress loopback = InetAddress.getLoopbackAddress();
-      try {
-        echo = EchoPeer.start(loopback, echoPort);
-      } catch (RuntimeException e) {
-        throw new ConfigException("--echo-port " + echoPort + ": cannot listen (" + e.getMessage()
-            + "); pick a free port or leave it out for any free port");
-      }
-      sntp = SntpPeer.start(loopback, 0, System::currentTimeMillis);
+      sockets = Sockets.bind(echoPort);
       InetAddress netlab = literal(NETLAB_ADDRESS);
       InetAddress ntp = literal(NTP_ADDRESS);
-      options = options.withHost("netlab.luatos.com", netlab).withRoute(netlab, echo.address());
+      options = options.withHost("netlab.luatos.com", netlab).withRoute(netlab, sockets.echo());
       for (String name : NTP_NAMES) options = options.withHost(name, ntp);
-      options = options.withRoute(ntp, sntp.address());
+      options = options.withRoute(ntp, sockets.sntp());
     }
     for (Host h : parsed) options = options.withHost(h.name, h.addresses.toArray(InetAddress[]::new));
-    return new EmbeddedNetwork(options, echo, sntp);
+    return new EmbeddedNetwork(options, sockets);
   }
 
   NetOptions options() {
     return options;
   }
 
-  /** Where the echo peer listens, for the start-up note; null with {@code --no-peers}. */
-  Integer echoPort() {
-    return echo == null ? null : echo.port();
-  }
-
   @Override
   public void close() {
-    if (echo != null) echo.close();
-    if (sntp != null) sntp.close();
+    if (peers == null) return;
+    try {
+      Peers p = peers.join();
+      p.echo.close();
+      p.sntp.close();
+    } catch (java.util.concurrent.CompletionException e) {
+      // the peers never started (reported then); their sockets are closed below
+    }
+    sockets.close();
   }
 
-  private EmbeddedNetwork(NetOptions options, EchoPeer echo, SntpPeer sntp) {
+  private EmbeddedNetwork(NetOptions options, Sockets sockets) {
     this.options = options;
-    this.echo = echo;
-    this.sntp = sntp;
+    this.sockets = sockets;
+    // Netty's start costs a few hundred ms on a cold JVM: run it beside the boot, which needs the
+    // peers only once the script connects; until then the kernel queues what arrives
+    this.peers = sockets == null ? null : CompletableFuture.supplyAsync(
+        () -> new Peers(EchoPeer.adopt(sockets.echoTcp, sockets.echoUdp), SntpPeer.adopt(sockets.sntpUdp, System::currentTimeMillis)),
+        r -> {
+          Thread t = new Thread(r, "airemu-peers");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  private record Peers(EchoPeer echo, SntpPeer sntp) {}
+
+  /** The peers' sockets, bound by the JDK at once so their addresses are known before the peers run. */
+  private record Sockets(ServerSocketChannel echoTcp, DatagramChannel echoUdp, DatagramChannel sntpUdp) {
+    static Sockets bind(int echoPort) throws ConfigException {
+      InetAddress loopback = literal("127.0.0.1"); // IPv4: the module's view of netlab is IPv4
+      for (int attempt = 0; ; attempt++) {
+        ServerSocketChannel tcp = null;
+        DatagramChannel udp = null;
+        try {
+          tcp = ServerSocketChannel.open().bind(new InetSocketAddress(loopback, echoPort));
+          int port = ((InetSocketAddress) tcp.getLocalAddress()).getPort();
+          udp = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(loopback, port));
+          DatagramChannel ntp = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(loopback, 0));
+          return new Sockets(tcp, udp, ntp);
+        } catch (IOException e) {
+          closeQuietly(tcp);
+          closeQuietly(udp);
+          // with any free port, the TCP port's UDP twin may be taken: try another
+          if (echoPort != 0 || attempt >= 20) {
+            throw new ConfigException("--echo-port " + echoPort + ": cannot listen (" + e.getMessage()
+                + "); pick a free port or leave it out for any free port");
+          }
+        }
+      }
+    }
+
+    InetSocketAddress echo() {
+      return address(echoTcp);
+    }
+
+    InetSocketAddress sntp() {
+      return address(sntpUdp);
+    }
+
+    void close() {
+      closeQuietly(echoTcp);
+      closeQuietly(echoUdp);
+      closeQuietly(sntpUdp);
+    }
+
+    private static InetSocketAddress address(java.nio.channels.NetworkChannel c) {
+      try {
+        return (InetSocketAddress) c.getLocalAddress();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel c) {
+      if (c == null) return;
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // closing a socket we own; nothing to do
+      }
+    }
   }
 
   private static InetAddress literal(String ip) {
@@ -119,6 +187,6 @@ final class EmbeddedNetwork implements AutoCloseable {
   }
 
   private final NetOptions options;
-  private final EchoPeer echo;
-  private final SntpPeer sntp;
+  private final Sockets sockets;
+  private final CompletableFuture<Peers> peers;
 }

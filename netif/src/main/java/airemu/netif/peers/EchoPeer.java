@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,6 +58,31 @@ public final class EchoPeer implements AutoCloseable {
       loop.shutdown();
       if (e instanceof RuntimeException r) throw r;
       throw new IllegalStateException("echo peer cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Serves on sockets already bound by the JDK, so a caller can hand out their address at once and
+   * leave the slower start of the event loop to another thread; connections and datagrams that
+   * arrive meanwhile wait in the sockets' queues.
+   */
+  public static EchoPeer adopt(java.nio.channels.ServerSocketChannel tcp, java.nio.channels.DatagramChannel udp) {
+    PeerLoop loop = new PeerLoop("airemu-echo", false);
+    try {
+      Channel t = new ServerBootstrap().group(loop.group).channelFactory(() -> new NioServerSocketChannel(tcp))
+          .childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast(new StreamEcho());
+            }
+          })
+          .register().syncUninterruptibly().channel();
+      Channel u = new Bootstrap().group(loop.group).channelFactory(() -> new NioDatagramChannel(udp))
+          .handler(new DatagramEcho()).register().syncUninterruptibly().channel();
+      return new EchoPeer(loop, t, u);
+    } catch (RuntimeException e) {
+      loop.shutdown();
+      throw e;
     }
   }
 

@@ -24,7 +24,12 @@ final class PeerLoop {
   final boolean epoll;
 
   PeerLoop(String name) {
-    epoll = Epoll.isAvailable();
+    this(name, Epoll.isAvailable());
+  }
+
+  /** With {@code epoll} false, a NIO loop, which can adopt sockets the JDK opened. */
+  PeerLoop(String name, boolean epoll) {
+    this.epoll = epoll;
     group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true),
         epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }

@@ -42,6 +42,19 @@ public final class SntpPeer implements AutoCloseable {
     }
   }
 
+  /** Serves on a socket already bound by the JDK; see {@link EchoPeer#adopt}. */
+  public static SntpPeer adopt(java.nio.channels.DatagramChannel udp, LongSupplier clockMillis) {
+    PeerLoop loop = new PeerLoop("airemu-sntp", false);
+    try {
+      Channel ch = new Bootstrap().group(loop.group).channelFactory(() -> new io.netty.channel.socket.nio.NioDatagramChannel(udp))
+          .handler(new Responder(clockMillis)).register().syncUninterruptibly().channel();
+      return new SntpPeer(loop, ch);
+    } catch (RuntimeException e) {
+      loop.shutdown();
+      throw e;
+    }
+  }
+
   private SntpPeer(PeerLoop loop, Channel channel) {
     this.loop = loop;
     this.channel = channel;
