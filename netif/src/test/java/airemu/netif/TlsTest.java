@@ -131,28 +131,25 @@ class TlsTest {
 
   @Test
   void aServerOfAnotherCaFailsTheHandshakeWithTheVerifyError() {
-    try (OpensslServer s = OpensslServer.start(false, serving("server", "-tls1_2"))) {
-      SocketCtrl c = connected(false, new TlsArgs(bytes(otherCaPem), null, null, null), s.port());
-      dev.expect(c, ON_LINE, -1);
-      assertEquals(HANDSHAKING, dev.call(c::state)); // a failure leaves the state, as the firmware does
-      assertTrue(dev.log().contains("TLS handshake failed 0x2700 !!"), dev.log().toString());
-    }
+    failsVerification("server", otherCaPem);
   }
 
   @Test
   void anExpiredCertificateFails() {
-    try (OpensslServer s = OpensslServer.start(false, serving("expired", "-tls1_2"))) {
-      SocketCtrl c = connected(false, new TlsArgs(bytes(caPem), null, null, null), s.port());
-      dev.expect(c, ON_LINE, -1);
-      assertTrue(dev.log().contains("TLS handshake failed 0x2700 !!"), dev.log().toString());
-    }
+    failsVerification("expired", caPem);
   }
 
   @Test
   void aCertificateForAnotherHostFails() {
-    try (OpensslServer s = OpensslServer.start(false, serving("other", "-tls1_2"))) {
-      SocketCtrl c = connected(false, new TlsArgs(bytes(caPem), null, null, null), s.port());
+    failsVerification("other", caPem);
+  }
+
+  /** The server presents {@code cert}; trusting {@code trustedPem}, the ctrl refuses it. */
+  private void failsVerification(String cert, String trustedPem) {
+    try (OpensslServer s = OpensslServer.start(false, serving(cert, "-tls1_2"))) {
+      SocketCtrl c = connected(false, new TlsArgs(bytes(trustedPem), null, null, null), s.port());
       dev.expect(c, ON_LINE, -1);
+      assertEquals(HANDSHAKING, dev.call(c::state)); // a failure leaves the state, as the firmware does
       assertTrue(dev.log().contains("TLS handshake failed 0x2700 !!"), dev.log().toString());
     }
   }
