@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code scale}: 1,000 devices, each running ten tasks that {@code sys.wait(1000)} in a loop:
  *       threads, heap, resident memory and CPU; then the same devices idle (no timers): CPU.
  *   <li>{@code tasks}: 10,000 tasks in one device, each doing ten {@code sys.wait(10)}: wall time.
+ *   <li>{@code tls}: TLS 1.2 against plain TCP, ping-pong and bulk ({@link TlsBench}).
  * </ul>
  */
 public final class Bench {
@@ -43,10 +44,12 @@ public final class Bench {
       case "startup" -> startup();
       case "scale" -> scale();
       case "tasks" -> tasks();
+      case "tls" -> TlsBench.run();
       default -> {
         startup();
         scale();
         tasks();
+        TlsBench.run();
       }
     }
   }

@@ -1,5 +1,6 @@
 package airemu.lua;
 
+import airemu.netif.TlsSuites;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -25,54 +26,6 @@ final class CryptoLib {
   /** The userdata type of {@code hash_init} streams (its metatable name, as {@code tostring} shows). */
   static final String STREAM_TYPE = "crypto";
 
-  /**
-   * {@code mbedtls_ssl_list_ciphersuites()} of the EC7xx build: LuatOS's preference order (plain
-   * RSA first), keeping the suites its configuration defines (AES only; RSA, ECDHE-RSA, ECDHE-ECDSA,
-   * PSK and RSA-PSK key exchanges; 3DES removed). TLS 1.0 to 1.2.
-   */
-  static final List<String> CIPHER_SUITES = List.of(
-      "TLS-RSA-WITH-AES-128-CCM",
-      "TLS-RSA-WITH-AES-128-CBC-SHA",
-      "TLS-RSA-WITH-AES-128-CCM-8",
-      "TLS-RSA-WITH-AES-128-CBC-SHA256",
-      "TLS-RSA-WITH-AES-256-CCM",
-      "TLS-RSA-WITH-AES-256-CBC-SHA256",
-      "TLS-RSA-WITH-AES-256-CBC-SHA",
-      "TLS-RSA-WITH-AES-256-CCM-8",
-      "TLS-RSA-WITH-AES-128-GCM-SHA256",
-      "TLS-RSA-WITH-AES-256-GCM-SHA384",
-      "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384",
-      "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384",
-      "TLS-ECDHE-ECDSA-WITH-AES-256-CCM",
-      "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384",
-      "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384",
-      "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA",
-      "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA",
-      "TLS-ECDHE-ECDSA-WITH-AES-256-CCM-8",
-      "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256",
-      "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256",
-      "TLS-ECDHE-ECDSA-WITH-AES-128-CCM",
-      "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256",
-      "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256",
-      "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA",
-      "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA",
-      "TLS-ECDHE-ECDSA-WITH-AES-128-CCM-8",
-      "TLS-RSA-PSK-WITH-AES-256-GCM-SHA384",
-      "TLS-RSA-PSK-WITH-AES-256-CBC-SHA384",
-      "TLS-RSA-PSK-WITH-AES-256-CBC-SHA",
-      "TLS-RSA-PSK-WITH-AES-128-GCM-SHA256",
-      "TLS-RSA-PSK-WITH-AES-128-CBC-SHA256",
-      "TLS-RSA-PSK-WITH-AES-128-CBC-SHA",
-      "TLS-PSK-WITH-AES-256-GCM-SHA384",
-      "TLS-PSK-WITH-AES-256-CCM",
-      "TLS-PSK-WITH-AES-256-CBC-SHA384",
-      "TLS-PSK-WITH-AES-256-CBC-SHA",
-      "TLS-PSK-WITH-AES-256-CCM-8",
-      "TLS-PSK-WITH-AES-128-GCM-SHA256",
-      "TLS-PSK-WITH-AES-128-CCM",
-      "TLS-PSK-WITH-AES-128-CBC-SHA256",
-      "TLS-PSK-WITH-AES-128-CBC-SHA",
-      "TLS-PSK-WITH-AES-128-CCM-8");
 
   /** The named CRC-16 models {@code crc16} and {@code crc_file} accept. */
   private record Crc16Model(String name, int poly, int init, int xorOut, boolean refIn, boolean refOut) {}
@@ -120,7 +73,8 @@ final class CryptoLib {
     vm.setFunction(L, -1, "cipher_encrypt", l -> cipher(fw, l, true, "cipher_encrypt"));
     vm.setFunction(L, -1, "cipher_decrypt", l -> cipher(fw, l, false, "cipher_decrypt"));
     vm.setFunction(L, -1, "cipher_list", l -> pushList(vm, l, MbedCipher.CIPHERS.stream().map(MbedCipher.Info::name).toList()));
-    vm.setFunction(L, -1, "cipher_suites", l -> pushList(vm, l, CIPHER_SUITES));
+    // mbedtls_ssl_list_ciphersuites(): what the socket library's TLS client really offers, mbedtls's names
+    vm.setFunction(L, -1, "cipher_suites", l -> pushList(vm, l, TlsSuites.names()));
     vm.setFunction(L, -1, "crc16", l -> crc16(vm, l));
     vm.setFunction(L, -1, "crc16_modbus", l -> {
       l.push((long) Crc.crc16Modbus(Args.checkBytes(vm, l, 1)));

@@ -11,6 +11,7 @@ import airemu.netif.NetStack;
 import airemu.netif.SocketCtrl;
 import airemu.netif.SocketEvents;
 import airemu.netif.SntpResult;
+import airemu.netif.TlsArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +167,7 @@ final class SocketLib {
       return 1;
     });
     vm.setFunction(L, -1, "sslLog", l -> {
-      Args.optInteger(l, 1, 0);
+      net.sslLog((int) Args.optInteger(l, 1, 1));
       return 0;
     });
     vm.setFunction(L, -1, "rx_cache", l -> {
@@ -289,14 +290,18 @@ final class SocketLib {
       long idle = Args.optInteger(L, 5, 0);
       long interval = Args.optInteger(L, 6, 0);
       long count = Args.optInteger(L, 7, 0);
-      if (tls) {
-        for (int i = 8; i <= 11; i++) Args.optBytes(fw.vm(), L, i, null);
-      }
-      Boolean ok = c.config(localPort, udp, tls, idle, interval, count);
+      TlsArgs certs = tls ? new TlsArgs(tlsArg(L, 8), tlsArg(L, 9), tlsArg(L, 10), tlsArg(L, 11)) : null;
+      Boolean ok = c.config(localPort, udp, certs, idle, interval, count);
       if (ok == null) return 0;
       L.push(ok);
       return 1;
     });
+  }
+
+  /** A certificate, key, password or PSK argument: read only when {@code lua_isstring}, else absent. */
+  private byte[] tlsArg(Lua L, int arg) {
+    if (L.getTop() < arg || (L.type(arg) != Lua.LuaType.STRING && L.type(arg) != Lua.LuaType.NUMBER)) return null;
+    return StringLib.toLString(fw.vm(), L, arg);
   }
 
   private int connect(Lua L) {

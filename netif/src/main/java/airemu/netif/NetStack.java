@@ -204,6 +204,14 @@ public final class NetStack implements AutoCloseable {
   }
 
   /**
+   * {@code socket.sslLog(level)} (the binding passes 1 without an argument): the TLS engine's debug
+   * threshold for this device, 0 (the default) printing nothing; see {@link TlsLog}.
+   */
+  public void sslLog(int level) {
+    sslLogLevel = level;
+  }
+
+  /**
    * Registers an adapter that is not registered at boot ({@code netdrv.setup}, {@code w5500.bind},
    * {@code wlan.createAP}): it becomes the last registered one, and the default unless a default was
    * set. Returns false for an adapter the board does not have. Registering twice is harmless.
@@ -305,6 +313,10 @@ public final class NetStack implements AutoCloseable {
 
   Sntp sntpClient() {
     return sntpClient;
+  }
+
+  int sslLogLevel() {
+    return sslLogLevel;
   }
 
   void post(Message m) {
@@ -426,4 +438,5 @@ public final class NetStack implements AutoCloseable {
   private int defaultAdapter = -1; // set by the board or socket.dft; -1: use the last registered
   private int lastRegistered = -1;
   private volatile boolean closed;
+  private volatile int sslLogLevel; // socket.sslLog, read by I/O threads
 }

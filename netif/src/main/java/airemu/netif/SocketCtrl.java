@@ -151,24 +151,31 @@ public final class SocketCtrl {
     if (!released) debug = on;
   }
 
+  /** {@code socket.config} without certificates: {@code tls} true is TLS that verifies nothing. */
+  public Boolean config(int localPort, boolean udp, boolean tls, long keepIdle, long keepInterval, long keepCnt) {
+    return config(localPort, udp, tls ? TlsArgs.NONE : null, keepIdle, keepInterval, keepCnt);
+  }
+
   /**
    * {@code socket.config}: {@code localPort} (0: automatic; only a UDP socket binds it, a TCP client
-   * takes any port as lwIP does), UDP or TCP, TLS, and the keepalive values, which are stored only
-   * (net_lwip2 ignores them too). Until the first config a ctrl is UDP. TLS is not supported yet:
-   * {@code tls} true fails as a firmware without TLS does. Returns true.
+   * takes any port as lwIP does), UDP or TCP, TLS ({@code tls} null: none, and any earlier TLS
+   * configuration is dropped), and the keepalive values, which are stored only (net_lwip2 ignores
+   * them too). Until the first config a ctrl is UDP. The TLS arguments are read as
+   * {@link TlsSettings} says; one that does not parse logs the firmware's error and makes this
+   * return false, with the rest configured all the same. Returns true otherwise.
    */
-  public Boolean config(int localPort, boolean udp, boolean tls, long keepIdle, long keepInterval, long keepCnt) {
+  public Boolean config(int localPort, boolean udp, TlsArgs tls, long keepIdle, long keepInterval, long keepCnt) {
     if (released) return null;
-    if (tls) {
-      stack.log('E', "socket", "NOT SUPPORT TLS");
-      return false;
-    }
     this.tcp = !udp;
     this.localPort = localPort & 0xffff;
     this.keepIdle = keepIdle;
     this.keepInterval = keepInterval;
     this.keepCnt = keepCnt;
-    this.tls = false;
+    this.tls = tls == null ? null : TlsSettings.parse(udp, tls);
+    if (this.tls != null && this.tls.failure() != null) {
+      stack.log('E', "socket", this.tls.failure());
+      return false;
+    }
     return true;
   }
 
@@ -512,9 +519,9 @@ public final class SocketCtrl {
         state = LISTEN;
         return 1;
       case CONNECT_OK:
-        if (tls) {
-          // TLS hook: the handshake (an SslHandler in the channel pipeline) runs in state 4 and
-          // reports its end as CONNECT_OK (state 5, ON_LINE,0) or ERROR (ON_LINE,-1).
+        if (tls != null) {
+          // the handshake (TlsHandler or DtlsHandler in the channel pipeline) runs in state 4 and
+          // reports its end as CONNECT_OK (state 5, ON_LINE,0) or ERROR (ON_LINE,-1)
           state = SHAKEHAND;
           return 1;
         }
@@ -528,7 +535,12 @@ public final class SocketCtrl {
   private int shakehand(SocketMessage m) {
     if (needClose || (waitTarget != WAIT_ON_LINE && waitTarget != WAIT_TX_OK)) return -1;
     switch (m.ev) {
-      case RESET, ERROR, REMOTE_CLOSE, CLOSE_OK:
+      case ERROR:
+        // a failed handshake carries mbedtls's error; a socket error does not
+        if (m.param != 0) stack.logRaw("TLS handshake failed 0x" + Integer.toHexString(m.param) + " !!");
+        needClose = true;
+        return -1;
+      case RESET, REMOTE_CLOSE, CLOSE_OK:
         needClose = true;
         return -1;
       case STATE:
@@ -540,7 +552,7 @@ public final class SocketCtrl {
       case TX_OK:
         ackSize += m.param;
         return 1;
-      case CONNECT_OK: // the TLS hook's "handshake done"
+      case CONNECT_OK: // the TLS handler's "handshake done"
         state = ONLINE;
         return 0;
       default:
@@ -675,9 +687,9 @@ public final class SocketCtrl {
     if (Addresses.isIpv6(ip) && !netif.config().ipv6()) {
       conn = TcpConn.unreachable(stack, this); // no local IPv6 address: lwIP reports a socket error
     } else if (tcp) {
-      conn = TcpConn.connect(stack, this, remote);
+      conn = TcpConn.connect(stack, this, remote, tls, domain);
     } else {
-      conn = UdpConn.open(stack, this, remote, localPort);
+      conn = UdpConn.open(stack, this, remote, localPort, tls, domain);
     }
     return 0;
   }
@@ -849,7 +861,7 @@ public final class SocketCtrl {
 
   // socket.config; a ctrl that was never configured is UDP
   private boolean tcp;
-  private boolean tls;
+  private TlsSettings tls; // null: no TLS
   private int localPort;
   private long keepIdle, keepInterval, keepCnt;
   private int multiClient; // listen(ctrl, n): 0 single client, n > 0 clients handed to accept

@@ -22,10 +22,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TcpConn extends Conn {
 
-  /** Starts connecting to {@code remote}; the outcome arrives as CONNECT_OK or ERROR. Device thread. */
-  static TcpConn connect(NetStack stack, SocketCtrl owner, InetSocketAddress virtualRemote) {
+  /**
+   * Starts connecting to {@code virtualRemote} (or where a route sends it); the outcome arrives as
+   * CONNECT_OK or ERROR. With {@code tls} (null: plain TCP) a TLS handshake follows, for
+   * {@code host}. Device thread.
+   */
+  static TcpConn connect(NetStack stack, SocketCtrl owner, InetSocketAddress virtualRemote, TlsSettings tls, String host) {
     InetSocketAddress remote = stack.options().routed(virtualRemote);
     TcpConn c = new TcpConn(stack, owner, false);
+    c.tls = tls;
+    c.host = host;
     Transport t = stack.transport();
     Bootstrap b = new Bootstrap()
         .group(t.group())
@@ -62,12 +68,12 @@ final class TcpConn extends Conn {
   }
 
   /**
-   * Assembles the channel's pipeline, the one place where stages go. Today there is one: the
-   * handler turning channel events into adapter events. TLS ({@code socket.config(ctrl, ..., is_tls)},
-   * a later issue) puts its SslHandler in front of it and reports the end of the handshake as
-   * CONNECT_OK or ERROR while the ctrl is in state 4.
+   * Assembles the channel's pipeline, the one place where stages go: TLS when configured
+   * ({@link TlsHandler}, which reports the end of the handshake as CONNECT_OK or ERROR while the
+   * ctrl is in state 4), then the handler turning channel events into adapter events.
    */
   void pipeline(Channel ch) {
+    if (tls != null) ch.pipeline().addLast("tls", new TlsHandler(this, tls, host));
     ch.pipeline().addLast("adapter-events", new Handler());
   }
 
@@ -164,5 +170,7 @@ final class TcpConn extends Conn {
   }
 
   final boolean accepted;
+  private TlsSettings tls; // null: plain TCP
+  private String host; // the name given to connect, for SNI and the certificate check
   private final AtomicLong unsent = new AtomicLong(); // bytes handed to Netty and not yet flushed
 }

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -24,17 +25,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UdpConn extends Conn {
 
-  /** Binds the socket; CONNECT_OK or ERROR follows. Device thread. */
-  static UdpConn open(NetStack stack, SocketCtrl owner, InetSocketAddress remote, int localPort) {
+  /**
+   * Binds the socket; CONNECT_OK or ERROR follows. With {@code tls} (null: plain UDP) and a remote
+   * port, a DTLS handshake with {@code remote} follows ({@link DtlsHandler}). Device thread.
+   */
+  static UdpConn open(NetStack stack, SocketCtrl owner, InetSocketAddress remote, int localPort, TlsSettings tls, String host) {
     boolean v6 = Addresses.isIpv6(remote.getAddress());
     UdpConn c = new UdpConn(stack, owner, remote.getPort() != 0 ? remote : null);
+    InetSocketAddress real = stack.options().routed(remote); // DTLS talks to the peer behind a route
+    if (real != remote) c.virtuals.put(real, remote);
     Transport t = stack.transport();
     Bootstrap b = new Bootstrap()
         .group(t.group())
         .channelFactory(t.datagramChannels(v6))
         .option(ChannelOption.SO_BROADCAST, !v6)
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-        .handler(c.new Handler());
+        .handler(tls == null || remote.getPort() == 0 ? c.new Handler() : new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("dtls", new DtlsHandler(c, real, tls, host));
+            ch.pipeline().addLast("adapter-events", c.new Handler());
+          }
+        });
     InetAddress bind = stack.options().bindAddress();
     InetSocketAddress local = bind != null && Addresses.isIpv6(bind) == v6
         ? new InetSocketAddress(bind, localPort)
