@@ -56,6 +56,22 @@ final class Emulation implements AutoCloseable {
     }
   }
 
+  /** A built-in board whose firmware is built without Wi-Fi ({@code wifi: support: none}). */
+  static BoardProfile withoutWifi(String board) {
+    try {
+      String yaml = new String(BoardProfile.class.getResourceAsStream("/airemu/boards/" + board + ".yaml").readAllBytes(),
+          StandardCharsets.UTF_8).replaceAll("(?m)^wifi:\n(  .*\n)*", "") + "wifi:\n  support: none\n";
+      return BoardProfiles.parse(board + "-nowifi.yaml", board, yaml);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Boots a device set up by the test itself (its own access points, UART hosts, ...). */
+  static Emulation start(DeviceSetup setup, Device.CrashPolicy onCrash, long watchdogMillis) {
+    return new Emulation(setup, onCrash, watchdogMillis);
+  }
+
   static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis) {
     return run(board, files, onCrash, watchdogMillis, TEST_NETWORK);
   }
