@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param era how adapter constants are numbered
  * @param rebootDelayMillis how long after a VM exit the module reboots
  * @param uniqueIdBytes length of {@code mcu.unique_id()}
+ * @param wifi what the board's {@code wlan} library can do and the access points its radio sees
  */
 public record BoardProfile(
     String id,
@@ -33,10 +34,12 @@ public record BoardProfile(
     ConstantsEra era,
     long rebootDelayMillis,
     int uniqueIdBytes,
+    Wifi wifi,
     String source) {
 
   public BoardProfile {
     adapters = List.copyOf(adapters);
+    java.util.Objects.requireNonNull(wifi, "wifi");
   }
 
   /**
@@ -53,6 +56,51 @@ public record BoardProfile(
 
   /** Heap totals in bytes; {@code sysUsed} is the system heap in use after boot. PSRAM 0 = none. */
   public record Memory(long lua, long sys, long sysUsed, long psram) {}
+
+  /**
+   * The board's Wi-Fi: which {@code wlan} functions its firmware has, and the access points around
+   * it (what {@code wlan.scan} finds and {@code wlan.connect} can join) unless the run says otherwise.
+   */
+  public record Wifi(Support support, List<AccessPoint> accessPoints) {
+    public Wifi {
+      java.util.Objects.requireNonNull(support, "support");
+      accessPoints = List.copyOf(accessPoints);
+    }
+
+    /** What the firmware's {@code wlan} library offers on this board. */
+    public enum Support {
+      /** No {@code wlan} library (no Wi-Fi radio). */
+      NONE("none"),
+      /**
+       * {@code LUAT_USE_WLAN_SCANONLY}: {@code init}, {@code scan} and {@code scanResult} only, as on
+       * the cellular modules whose chip scans Wi-Fi for positioning.
+       */
+      SCAN("scan"),
+      /** The whole library: station, access point, scan. */
+      FULL("full");
+
+      Support(String id) {
+        this.id = id;
+      }
+
+      public String id() {
+        return id;
+      }
+
+      private final String id;
+    }
+  }
+
+  /**
+   * A Wi-Fi access point near the board. {@code password} is empty for an open network; {@code bssid}
+   * is 12 hex digits, or null to derive one from the SSID.
+   */
+  public record AccessPoint(String ssid, String password, int rssi, int channel, String bssid) {
+    public AccessPoint {
+      java.util.Objects.requireNonNull(ssid, "ssid");
+      java.util.Objects.requireNonNull(password, "password");
+    }
+  }
 
   public Optional<AdapterSpec> adapter(String name) {
     return adapters.stream().filter(a -> a.name().equals(name)).findFirst();

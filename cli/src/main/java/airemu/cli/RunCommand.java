@@ -19,6 +19,7 @@ import airemu.lua.DeviceSetup;
 import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
 import airemu.netif.Environment;
+import airemu.netif.AccessPoint;
 import airemu.serial.LogPort;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,7 +63,8 @@ final class RunCommand implements Callable<Integer> {
    * the annotations below so both parsers accept the same options.
    */
   static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--board", "--timeout", "--expect", "--fail",
-      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart", "--host", "--echo-port", "--scenario", "--control-port");
+      "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart", "--host", "--echo-port", "--scenario", "--control-port",
+      "--wifi");
   static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug", "--log-port-timestamps", "--uart-udp",
       "--no-peers");
 
@@ -122,6 +124,7 @@ final class RunCommand implements Callable<Integer> {
             if (a.equals("--echo-port")) r.echoPort = port;
             else r.controlPort = port;
           }
+          case "--wifi" -> r.wifi.add(value);
           default -> r.fs = Path.of(value);
         }
         continue;
@@ -230,6 +233,11 @@ final class RunCommand implements Callable<Integer> {
           + "e.g. --control-port 7070. While a run is attached to a terminal, the same commands can be typed.")
   Integer controlPort;
 
+  @Option(names = "--wifi", paramLabel = "SSID[:PASSWORD]",
+      description = "The Wi-Fi networks around the device instead of the board's (repeatable): what wlan.scan finds and "
+          + "wlan.connect can join, e.g. --wifi office:secret123 --wifi guest (an open network). The SSID ends at the first ':'.")
+  List<String> wifi = new ArrayList<>();
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help, e.g. airemu run --help.")
   boolean help;
 
@@ -280,7 +288,7 @@ final class RunCommand implements Callable<Integer> {
         Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
       DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options())
-          .withEnvironment(environment);
+          .withEnvironment(environment).withAccessPoints(accessPoints());
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
           d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
             @Override
@@ -351,6 +359,21 @@ final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return code;
+  }
+
+  /** {@code --wifi SSID[:PASSWORD]} as access points, or null (the board's) without the option. */
+  private List<AccessPoint> accessPoints() throws ConfigException {
+    if (wifi.isEmpty()) return null;
+    List<AccessPoint> aps = new ArrayList<>();
+    for (String w : wifi) {
+      int colon = w.indexOf(':');
+      try {
+        aps.add(AccessPoint.of(colon < 0 ? w : w.substring(0, colon), colon < 0 ? "" : w.substring(colon + 1)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--wifi '" + w + "': " + e.getMessage());
+      }
+    }
+    return aps;
   }
 
   private static long option(String name, String value) throws ConfigException {

@@ -126,6 +126,29 @@ class RunCommandTest {
   }
 
   @Test
+  void wifiOptionsAreTheNetworksTheDeviceSees() throws Exception {
+    String p = project("""
+        sys.taskInit(function()
+          wlan.init()
+          wlan.scan()
+          sys.waitUntil("WLAN_SCAN_DONE")
+          local r = wlan.scanResult()
+          log.info("t", #r, r[1].ssid, r[2].ssid)
+          wlan.connect("lab", "a:b:c")
+          log.info("t", sys.waitUntil("WLAN_STA_INC"))
+          os.exit(0)
+        end)
+        sys.run()
+        """);
+    Result r = airemu("run", "--plain", "--board", "air8101", "--wifi", "guest", "--wifi=lab:a:b:c", p);
+    assertThat(r.code).isZero();
+    assertThat(r.out.lines()).contains("I/user.t 2 guest lab").anyMatch(l -> l.startsWith("I/user.t true CONNECTED lab"));
+    Result bad = airemu("run", "--wifi", ":secret", p);
+    assertThat(bad.code).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.err).isEqualTo("airemu: --wifi ':secret': an SSID has 1 to 32 bytes: ''\n");
+  }
+
+  @Test
   void theLogPortIsAnnouncedAndABadSpecIsOneLine() throws Exception {
     String p = project("log.info('main', 'hi') os.exit(0)");
     Result ok = airemu("run", "--log-port", "tcp:0", "--uart", "1=tcp:0", p);
@@ -205,6 +228,6 @@ class RunCommandTest {
         """);
     Result bad = airemu("run", "--scenario", scenario.toString(), project("sys.run()"));
     assertThat(bad.code).isEqualTo(ExitCode.USAGE);
-    assertThat(bad.err).isEqualTo("airemu: " + scenario + ":2: unknown adapter 'LWIP_STA'; this board has LWIP_GP\n");
+    assertThat(bad.err).isEqualTo("airemu: " + scenario + ":2: unknown adapter 'LWIP_STA'; this board has LWIP_GP, LWIP_ETH\n");
   }
 }

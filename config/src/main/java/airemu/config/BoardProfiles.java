@@ -27,6 +27,19 @@ public final class BoardProfiles {
   public static final String DEFAULT = "air780epm";
   private static final String RESOURCES = "/airemu/boards/";
 
+  /**
+   * The access points a board sees when its profile lists none: the LuatOS PC simulator's scan list
+   * ({@code bsp/pc/port/driver/luat_wlan_pc.c}), whose first network is the one every LuatOS Wi-Fi
+   * demo joins ({@code wlan.connect("luatos1234", "12341234")}). The others have passwords no demo
+   * knows, so joining them fails as a wrong password does.
+   */
+  public static final List<BoardProfile.AccessPoint> DEFAULT_ACCESS_POINTS = List.of(
+      new BoardProfile.AccessPoint("luatos1234", "12341234", -35, 6, "AABBCCDDEE01"),
+      new BoardProfile.AccessPoint("ChinaNet-XXXX", "chinanet-8816", -55, 1, "AABBCCDDEE02"),
+      new BoardProfile.AccessPoint("TP-LINK_5G_ABC", "tplink-5g-abc", -60, 36, "AABBCCDDEE03"),
+      new BoardProfile.AccessPoint("Xiaomi_Router", "xiaomi-router", -70, 11, "AABBCCDDEE04"),
+      new BoardProfile.AccessPoint("CMCC-FREE", "cmcc-free-2.4g", -80, 6, "AABBCCDDEE05"));
+
   private BoardProfiles() {}
 
   /** The built-in profile ids, in catalogue order. */
@@ -70,7 +83,7 @@ public final class BoardProfiles {
   public static BoardProfile parse(String file, String id, String text) throws ConfigException {
     YamlMap root = YamlMap.parse(file, text);
     root.requireOnly("model", "chip", "bsp", "firmware", "memory", "unique-id-bytes", "reboot-delay", "constants",
-        "adapters", "default-adapter");
+        "adapters", "default-adapter", "wifi");
     String model = root.string("model");
     String chip = root.string("chip");
     String bsp = root.optString("bsp").orElse(chip);
@@ -115,8 +128,48 @@ public final class BoardProfiles {
       throw root.errorAt("default-adapter", "default-adapter '" + dft.get() + "' is not one of this board's adapters: "
           + String.join(", ", names));
     }
+    BoardProfile.Wifi wifi = wifi(root, adapters);
     return new BoardProfile(id, model, chip, bsp, firmware, memory, adapters, dft, era,
-        root.durationMillis("reboot-delay", 15000), (int) root.integer("unique-id-bytes", 16, 1, 32), file);
+        root.durationMillis("reboot-delay", 15000), (int) root.integer("unique-id-bytes", 16, 1, 32), wifi, file);
+  }
+
+  /**
+   * {@code wifi: {support: full|scan|none, access-points: [...]}}: support defaults to full when the
+   * board has a wifi-sta adapter (which full support needs), else none; the access points default to
+   * {@link #DEFAULT_ACCESS_POINTS}.
+   */
+  private static BoardProfile.Wifi wifi(YamlMap root, List<AdapterSpec> adapters) throws ConfigException {
+    boolean station = adapters.stream().anyMatch(a -> a.kind() == AdapterSpec.Kind.WIFI_STA);
+    BoardProfile.Wifi.Support dft = station ? BoardProfile.Wifi.Support.FULL : BoardProfile.Wifi.Support.NONE;
+    if (!root.has("wifi")) return new BoardProfile.Wifi(dft, DEFAULT_ACCESS_POINTS);
+    YamlMap w = root.map("wifi");
+    w.requireOnly("support", "access-points");
+    List<String> supports = new ArrayList<>();
+    for (BoardProfile.Wifi.Support s : BoardProfile.Wifi.Support.values()) supports.add(s.id());
+    BoardProfile.Wifi.Support support = BoardProfile.Wifi.Support.values()[supports.indexOf(w.choice("support", dft.id(), supports))];
+    if (support == BoardProfile.Wifi.Support.FULL && !station) {
+      throw w.errorAt("support", "wifi support 'full' needs an adapter of kind wifi-sta; use 'scan' or add the adapter");
+    }
+    if (!w.has("access-points")) return new BoardProfile.Wifi(support, DEFAULT_ACCESS_POINTS);
+    List<BoardProfile.AccessPoint> aps = new ArrayList<>();
+    Set<String> ssids = new HashSet<>();
+    for (YamlMap a : w.listOfMaps("access-points")) {
+      a.requireOnly("ssid", "password", "rssi", "channel", "bssid");
+      String ssid = a.string("ssid");
+      if (ssid.isEmpty() || ssid.getBytes(StandardCharsets.UTF_8).length > 32) {
+        throw a.errorAt("ssid", "an SSID has 1 to 32 bytes: '" + ssid + "'");
+      }
+      if (!ssids.add(ssid)) throw a.errorAt("ssid", "access point '" + ssid + "' is listed twice");
+      String password = a.optString("password").orElse("");
+      if (password.getBytes(StandardCharsets.UTF_8).length > 63) throw a.errorAt("password", "a Wi-Fi password has at most 63 bytes");
+      String bssid = a.optString("bssid").orElse(null);
+      if (bssid != null && !bssid.matches("[0-9A-Fa-f]{12}")) {
+        throw a.errorAt("bssid", "a BSSID is 12 hex digits, such as 'AABBCCDDEE01', not '" + bssid + "'");
+      }
+      aps.add(new BoardProfile.AccessPoint(ssid, password, (int) a.integer("rssi", -50, -120, 0),
+          (int) a.integer("channel", 6, 1, 196), bssid == null ? null : bssid.toUpperCase(Locale.ROOT)));
+    }
+    return new BoardProfile.Wifi(support, aps);
   }
 
   private static BoardProfile builtIn(String id) throws ConfigException {

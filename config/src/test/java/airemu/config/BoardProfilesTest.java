@@ -38,7 +38,7 @@ class BoardProfilesTest {
       assertThat(b.adapters()).isNotEmpty();
     }
     BoardProfile air8000 = BoardProfiles.find("Air8000");
-    assertThat(air8000.adapters()).extracting(AdapterSpec::name).containsExactly("LWIP_GP", "LWIP_STA", "LWIP_AP");
+    assertThat(air8000.adapters()).extracting(AdapterSpec::name).containsExactly("LWIP_GP", "LWIP_STA", "LWIP_AP", "LWIP_ETH");
     assertThat(air8000.defaultAdapter()).contains("LWIP_GP");
     BoardProfile air8101 = BoardProfiles.find("air8101");
     assertThat(air8101.adapters().get(1).atBoot()).isFalse();
@@ -83,6 +83,40 @@ class BoardProfilesTest {
     assertError(GOOD.replace("model: MyBoard\n", ""), "b.yaml:1:1: missing key 'model'");
     assertError("model: [unclosed\n", "b.yaml:2:1: invalid YAML: expected ',' or ']', but got <stream end>");
     assertError("", "b.yaml: the file is empty");
+  }
+
+  @Test
+  void wifiSupportFollowsTheAdaptersUnlessTheProfileSaysScanOnly() throws Exception {
+    assertThat(BoardProfiles.find("air8000").wifi().support()).isEqualTo(BoardProfile.Wifi.Support.FULL);
+    assertThat(BoardProfiles.find("air8101").wifi().support()).isEqualTo(BoardProfile.Wifi.Support.FULL);
+    assertThat(BoardProfiles.find("air780epm").wifi().support()).isEqualTo(BoardProfile.Wifi.Support.SCAN);
+    assertThat(BoardProfiles.find("air780epm").wifi().accessPoints()).isEqualTo(BoardProfiles.DEFAULT_ACCESS_POINTS);
+    BoardProfile plain = BoardProfiles.parse("b.yaml", "b", GOOD);
+    assertThat(plain.wifi().support()).isEqualTo(BoardProfile.Wifi.Support.NONE);
+    BoardProfile own = BoardProfiles.parse("b.yaml", "b", GOOD + """
+        wifi:
+          support: scan
+          access-points:
+            - ssid: office
+              rssi: -61
+              bssid: 0a1b2c3d4e5f
+            - ssid: lab
+              password: secret-lab
+        """);
+    assertThat(own.wifi().accessPoints()).containsExactly(new BoardProfile.AccessPoint("office", "", -61, 6, "0A1B2C3D4E5F"),
+        new BoardProfile.AccessPoint("lab", "secret-lab", -50, 6, null));
+    assertThat(BoardProfiles.parse("b.yaml", "b", GOOD + "wifi:\n  access-points: []\n").wifi().accessPoints()).isEmpty();
+  }
+
+  @Test
+  void wifiMistakesAreNamed() {
+    assertError(GOOD + "wifi:\n  support: full\n",
+        "b.yaml:15:12: wifi support 'full' needs an adapter of kind wifi-sta; use 'scan' or add the adapter");
+    assertError(GOOD + "wifi:\n  support: some\n", "b.yaml:15:12: 'support' is 'some'; allowed: none, scan, full");
+    assertError(GOOD + "wifi:\n  access-points:\n    - ssid: a\n      bssid: 12\n",
+        "b.yaml:17:14: a BSSID is 12 hex digits, such as 'AABBCCDDEE01', not '12'");
+    assertError(GOOD + "wifi:\n  access-points:\n    - ssid: a\n    - ssid: a\n", "b.yaml:17:13: access point 'a' is listed twice");
+    assertError(GOOD + "wifi:\n  access-points:\n    - ssid: \"\"\n", "b.yaml:16:13: an SSID has 1 to 32 bytes: ''");
   }
 
   @Test

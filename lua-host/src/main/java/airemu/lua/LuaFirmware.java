@@ -7,6 +7,7 @@ import airemu.core.Firmware;
 import airemu.core.Message;
 import airemu.core.Step;
 import airemu.netif.NetMessage;
+import airemu.netif.NetStack;
 import airemu.serial.UartReceived;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,6 +79,7 @@ public final class LuaFirmware implements Firmware {
     if (vm == null) prepareVm();
     memoryLines();
     sockets.start(vm.main());
+    Libraries.fitBoard(this, vm.main());
     autoloadSys(vm.main());
     return startMain(vm.main());
   }
@@ -137,6 +139,16 @@ public final class LuaFirmware implements Firmware {
 
   FileSystem fs() {
     return fs;
+  }
+
+  /**
+   * The network of the current boot, or null before the first boot: its link controls
+   * ({@code bringUp}, {@code bringDown}, {@code setLink}, {@code setIp}, {@code setAddresses}) may be
+   * called from any thread, everything else only from the device's.
+   */
+  public NetStack network() {
+    SocketLib s = sockets;
+    return s == null ? null : s.net();
   }
 
   /** The chip id {@code mcu.unique_id()} returns on the device named {@code deviceName}. */
@@ -475,7 +487,7 @@ public final class LuaFirmware implements Firmware {
   private FileSystem fs;
 
   private Vm vm;
-  private SocketLib sockets;
+  private volatile SocketLib sockets; // read by network() from other threads
   private Lua host; // the coroutine running main.lua
   private long hostPointer;
   private int hostRef, hostTable, prelude;

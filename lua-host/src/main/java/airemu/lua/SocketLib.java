@@ -2,12 +2,14 @@ package airemu.lua;
 
 import airemu.boards.AdapterSpec;
 import airemu.boards.BoardProfile;
+import airemu.netif.AccessPoint;
 import airemu.netif.AdapterConfig;
 import airemu.netif.FirmwareLog;
 import airemu.netif.NetDelivery;
 import airemu.netif.NetMessage;
 import airemu.netif.NetProfile;
 import airemu.netif.NetStack;
+import airemu.netif.NetworkTime;
 import airemu.netif.SocketCtrl;
 import airemu.netif.SocketEvents;
 import airemu.netif.SntpResult;
@@ -42,8 +44,11 @@ final class SocketLib {
     this.fw = fw;
   }
 
-  /** The board's adapters as the network stack numbers them in the board's firmware era. */
-  static NetProfile profileOf(BoardProfile board) {
+  /**
+   * The board's adapters as the network stack numbers them in the board's firmware era, and the
+   * access points in range: the run's ({@code accessPoints}), else the board's.
+   */
+  static NetProfile profileOf(BoardProfile board, List<AccessPoint> accessPoints) {
     List<AdapterConfig> adapters = new ArrayList<>();
     for (AdapterSpec a : board.adapters()) {
       AdapterConfig.Kind kind = switch (a.kind()) {
@@ -56,7 +61,15 @@ final class SocketLib {
       adapters.add(new AdapterConfig(a.name(), board.era().number(a.name()).orElseThrow(), kind, a.sockets(), a.ipv6(), a.atBoot()));
     }
     int dft = board.defaultAdapter().flatMap(name -> board.era().number(name)).orElse(-1);
-    return new NetProfile(board.era().adapterCount(), dft, adapters);
+    List<AccessPoint> inRange = accessPoints;
+    if (inRange == null) {
+      inRange = new ArrayList<>();
+      for (BoardProfile.AccessPoint a : board.wifi().accessPoints()) {
+        String bssid = a.bssid() != null ? a.bssid() : AccessPoint.derivedBssid(a.ssid());
+        inRange.add(new AccessPoint(a.ssid(), a.password(), bssid, a.rssi(), a.channel()));
+      }
+    }
+    return new NetProfile(board.era().adapterCount(), dft, adapters, inRange);
   }
 
   /**
@@ -64,7 +77,7 @@ final class SocketLib {
    * board's adapter constants. At boot, once the firmware knows its device and board.
    */
   void start(Lua L) {
-    net = NetStack.create(fw.device(), profileOf(fw.board()), fw.setup().network(), new FirmwareLog() {
+    net = NetStack.create(fw.device(), profileOf(fw.board(), fw.setup().accessPoints()), fw.setup().network(), new FirmwareLog() {
       @Override
       public void line(char level, String tag, String text) {
         fw.clog(level, tag, text);
@@ -225,6 +238,7 @@ final class SocketLib {
   int deliver(NetMessage m, Lua L) {
     NetDelivery d = m.handle();
     if (m instanceof SntpResult r && r.synced() && d != NetDelivery.NONE) fw.setRtc(r.rtcOffsetMillis());
+    if (m instanceof NetworkTime t && d != NetDelivery.NONE) fw.setRtc(t.rtcOffsetMillis());
     Vm vm = fw.vm();
     if (d instanceof NetDelivery.SocketEvent e) {
       Object att = e.ctrl().attachment();
@@ -499,6 +513,6 @@ final class SocketLib {
 
   private final LuaFirmware fw;
   private final Map<SocketCtrl, Long> addresses = new IdentityHashMap<>(); // ctrl -> its userdata's address
-  private NetStack net;
+  private volatile NetStack net; // this boot's; read from other threads through LuaFirmware.network()
   private int rxCache = 6;
 }

@@ -56,6 +56,22 @@ final class Emulation implements AutoCloseable {
     }
   }
 
+  /** A built-in board whose firmware is built without Wi-Fi ({@code wifi: support: none}). */
+  static BoardProfile withoutWifi(String board) {
+    try {
+      String yaml = new String(BoardProfile.class.getResourceAsStream("/airemu/boards/" + board + ".yaml").readAllBytes(),
+          StandardCharsets.UTF_8).replaceAll("(?m)^wifi:\n(  .*\n)*", "") + "wifi:\n  support: none\n";
+      return BoardProfiles.parse(board + "-nowifi.yaml", board, yaml);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Boots a device set up by the test itself (its own access points, UART hosts, ...). */
+  static Emulation start(DeviceSetup setup, Device.CrashPolicy onCrash, long watchdogMillis) {
+    return new Emulation(setup, onCrash, watchdogMillis);
+  }
+
   static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis) {
     return run(board, files, onCrash, watchdogMillis, TEST_NETWORK);
   }
@@ -85,7 +101,7 @@ final class Emulation implements AutoCloseable {
   private Emulation(DeviceSetup setup, Device.CrashPolicy onCrash, long watchdogMillis) {
     this.scheduler = Scheduler.create(Clock.system(), 2);
     this.device = scheduler.newDevice(new Device.Options("test-" + setup.board().id(), onCrash, watchdogMillis),
-        d -> new LuaFirmware(d, setup), new DeviceListener() {
+        d -> firmware = new LuaFirmware(d, setup), new DeviceListener() {
           @Override
           public void onLog(Device d, LogRecord r) {
             synchronized (lines) {
@@ -178,11 +194,20 @@ final class Emulation implements AutoCloseable {
     }
   }
 
-  /** The lines the script produced: everything but the firmware's boot lines and the cellular attach line. */
+  /**
+   * The lines the script produced: everything but the firmware's boot lines and the lines of the
+   * network's own attach (lwIP's {@code network ready}, the cellular stack's {@code D/mobile} lines).
+   */
   List<String> scriptLines() {
     List<String> all = lines();
     return all.stream().filter(l -> !l.startsWith("I/main LuatOS@") && !l.startsWith("I/main ROM Build")
-        && !l.startsWith("D/main loadlibs") && !l.startsWith("D/net network ready")).toList();
+        && !l.startsWith("D/main loadlibs") && !l.startsWith("D/net network ready") && !l.startsWith("D/mobile ")).toList();
+  }
+
+  /** The network of the device's current boot, whose link controls a test may call from its own thread. */
+  airemu.netif.NetStack network() {
+    LuaFirmware fw = firmware;
+    return fw == null ? null : fw.network();
   }
 
   int boots() {
@@ -212,6 +237,7 @@ final class Emulation implements AutoCloseable {
 
   private final Scheduler scheduler;
   private final Device device;
+  private volatile LuaFirmware firmware; // of the current boot
   private final List<String> lines = new ArrayList<>();
   private int boots;
 }

@@ -58,6 +58,22 @@ final class Addresses {
     return a instanceof Inet6Address;
   }
 
+  /**
+   * A MAC address derived from {@code seed}: stable across runs, different between seeds, unicast and
+   * locally administered (the module's own vendor addresses are not ours to hand out).
+   */
+  static byte[] derivedMac(String seed) {
+    byte[] mac = new byte[6];
+    long h = 1125899906842597L;
+    for (int i = 0; i < seed.length(); i++) h = 31 * h + seed.charAt(i);
+    h ^= h >>> 29;
+    h *= 0xBF58476D1CE4E5B9L;
+    h ^= h >>> 32;
+    for (int i = 0; i < 6; i++) mac[i] = (byte) (h >>> (8 * i));
+    mac[0] = (byte) ((mac[0] & 0xFC) | 0x02);
+    return mac;
+  }
+
   /** The same host address and port, comparing bytes (an InetAddress's host name is ignored). */
   static boolean sameEndpoint(InetSocketAddress a, InetSocketAddress b) {
     return a.getPort() == b.getPort() && java.util.Arrays.equals(a.getAddress().getAddress(), b.getAddress().getAddress());

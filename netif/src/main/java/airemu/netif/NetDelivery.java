@@ -31,7 +31,9 @@ public sealed interface NetDelivery {
 
   /**
    * A firmware publish, {@code sys_pub(topic, args...)}: {@code IP_READY} with {@code (ip, adapter)},
-   * {@code IP_LOSE} with {@code (adapter)}. Arguments are Strings and Longs.
+   * {@code IP_LOSE} with {@code (adapter)}, and the drivers' own ({@code WLAN_STA_INC},
+   * {@code W5500_IND}, {@code NTP_UPDATE}, ...). Arguments are Strings, Longs and byte arrays (raw
+   * Lua strings, such as a BSSID).
    */
   record Publish(String topic, List<Object> args) implements NetDelivery {
     public Publish {

@@ -38,7 +38,8 @@ public final class NetStack implements AutoCloseable {
 
   /**
    * Builds the device's network: registers the {@code atBoot} adapters in order, sets the board's
-   * default adapter, and brings each cellular adapter up after the attach delay. Device thread.
+   * default adapter, and starts the cellular stack, which attaches after the attach delay. Device
+   * thread.
    */
   public static NetStack create(Device device, NetProfile profile, NetOptions options, FirmwareLog log) {
     return new NetStack(device, profile, options, log, Transport.shared());
@@ -57,9 +58,11 @@ public final class NetStack implements AutoCloseable {
       if (a.atBoot()) register(a.number());
     }
     if (profile.defaultAdapter() != -1) defaultAdapter = profile.defaultAdapter();
-    for (AdapterConfig a : profile.adapters()) {
-      if (a.atBoot() && a.kind() == AdapterConfig.Kind.CELLULAR) bringUp(a.number(), options.attachDelayMillis());
-    }
+    this.cellular = first(AdapterConfig.Kind.CELLULAR) == null ? null : new Cellular(this, first(AdapterConfig.Kind.CELLULAR), device.name());
+    this.wlan = new Wlan(this, first(AdapterConfig.Kind.WIFI_STA), first(AdapterConfig.Kind.WIFI_AP), profile.accessPoints(), device.name());
+    this.w5500 = first(AdapterConfig.Kind.W5500) == null ? null : new W5500(this, first(AdapterConfig.Kind.W5500));
+    this.netdrv = new Netdrv(this);
+    if (cellular != null) cellular.start();
   }
 
   /** {@code socket.dft()}: the default adapter and the last registered one, -1 when there is none. */
@@ -228,6 +231,31 @@ public final class NetStack implements AutoCloseable {
     return true;
   }
 
+  // --- the adapters' drivers (device thread) ------------------------------------------------------
+
+  /** The cellular stack ({@code mobile.*}), or null on a board without a cellular adapter. */
+  public Cellular cellular() {
+    return cellular;
+  }
+
+  /**
+   * Wi-Fi ({@code wlan.*}): the station and access-point adapters, if the board has them, and the
+   * scanner, which sees the profile's access points on any board.
+   */
+  public Wlan wlan() {
+    return wlan;
+  }
+
+  /** The W5500 on SPI ({@code w5500.*}), or null on a board without a W5500 adapter. */
+  public W5500 w5500() {
+    return w5500;
+  }
+
+  /** The lwIP network devices ({@code netdrv.*}): Ethernet set up by the script, and the others by number. */
+  public Netdrv netdrv() {
+    return netdrv;
+  }
+
   /** The interface with adapter number {@code adapter}, or null when the board has none. */
   public Netif netif(int adapter) {
     return netifs.get(adapter);
@@ -343,10 +371,30 @@ public final class NetStack implements AutoCloseable {
     return c;
   }
 
-  /** Applies a link change; see {@link LinkMessage}. Device thread. */
+  /** Runs {@code action} on the device thread after {@code delayMillis} (0: on the next turn of the bus). */
+  void later(long delayMillis, java.util.function.Supplier<NetDelivery> action) {
+    postLater(new DriverEvent(this, action), delayMillis);
+  }
+
+  /** Announces a change of readiness that a driver made to {@code adapter}'s state, on the next turn. */
+  void recheck(int adapter) {
+    post(new LinkMessage(this, adapter, LinkMessage.Change.CHECK, null));
+  }
+
+  /** Applies a link change now, as its message would; for drivers whose events change the link. */
+  NetDelivery applyNow(int adapter, LinkMessage.Change change) {
+    return applyLink(new LinkMessage(this, adapter, change, null));
+  }
+
+  /**
+   * Applies a link change; see {@link LinkMessage}. A link change the adapter's driver reports
+   * ({@code W5500_IND}, {@code WLAN_STA_INC}) is delivered first, and the readiness it leads to on
+   * the next turn. Device thread.
+   */
   NetDelivery applyLink(LinkMessage m) {
     Netif n = netifs.get(m.adapter);
     if (closed || n == null) return NetDelivery.NONE;
+    boolean hadLink = n.linkUp;
     switch (m.change) {
       case LINK_UP -> n.linkUp = true;
       case LINK_DOWN -> n.linkUp = false;
@@ -363,14 +411,28 @@ public final class NetStack implements AutoCloseable {
       case ADDRESSES -> n.setAddresses(m.addresses[0], m.addresses[1], m.addresses[2], m.addresses[3]);
       case CHECK -> { }
     }
+    if (n.linkUp != hadLink) {
+      NetDelivery d = n.driver.linkChanged(n, n.linkUp);
+      if (d != NetDelivery.NONE) {
+        post(new LinkMessage(this, m.adapter, LinkMessage.Change.CHECK, null));
+        return d;
+      }
+    }
+    return announce(n);
+  }
+
+  /** Publishes a change of the adapter's readiness, once, and tells its ctrls (spec 6.2). */
+  private NetDelivery announce(Netif n) {
     boolean now = n.isReady();
     if (now == n.announced) return NetDelivery.NONE;
     n.announced = now;
     if (now) {
-      log('D', "net", "network ready " + n.number() + ", setup dns server");
+      // lwIP's netif callback; the W5500 runs its own TCP/IP stack
+      if (n.kind() != AdapterConfig.Kind.W5500) log('D', "net", "network ready " + n.number() + ", setup dns server");
     } else {
       for (SocketCtrl c : n.ctrls) c.linkLost();
     }
+    n.driver.announcing(n, now);
     // EV_NW_STATE to every ctrl of the adapter, each handled on its own turn of the bus
     for (SocketCtrl c : new ArrayList<>(n.ctrls)) post(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
     sntpClient.linkChanged(n.number(), now);
@@ -388,6 +450,14 @@ public final class NetStack implements AutoCloseable {
     }
     if (index >= 1 && index <= Netif.DNS_SLOTS) n.dns[index - 1] = ip;
     return true;
+  }
+
+  /** The first adapter of {@code kind} in registration order, or null. */
+  private Netif first(AdapterConfig.Kind kind) {
+    for (Netif n : netifs.values()) {
+      if (n.kind() == kind) return n;
+    }
+    return null;
   }
 
   private boolean ready(int index) {
@@ -431,6 +501,10 @@ public final class NetStack implements AutoCloseable {
   private final Transport transport;
   private final Dns dns;
   private final Sntp sntpClient; // socket.sntp's client and the time it learnt
+  private final Cellular cellular; // null without a cellular adapter
+  private final Wlan wlan;
+  private final W5500 w5500; // null without a W5500 adapter
+  private final Netdrv netdrv;
   /** Interfaces by adapter number, in the board's registration order. */
   private final Map<Integer, Netif> netifs = new LinkedHashMap<>();
   /** Pending delayed link changes, cancelled on close; guarded by itself. */

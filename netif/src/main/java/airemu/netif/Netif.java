@@ -20,6 +20,7 @@ public final class Netif {
 
   Netif(AdapterConfig config, NetOptions options, String seed) {
     this.config = config;
+    this.seed = seed;
     this.socketIds = new boolean[config.socketLimit()];
     for (int i = 0; i < options.defaultDns().size() && i < DNS_SLOTS; i++) {
       dns[i] = Addresses.parseLiteral(options.defaultDns().get(i));
@@ -85,6 +86,11 @@ public final class Netif {
     return Collections.unmodifiableList(out);
   }
 
+  /** The adapter's MAC address: stable per device and adapter (see {@code Addresses.derivedMac}). */
+  public byte[] mac() {
+    return Addresses.derivedMac(seed + ":" + config.number());
+  }
+
   /** How many ctrls exist on this adapter. */
   public int ctrlCount() {
     return ctrls.size();
@@ -101,6 +107,11 @@ public final class Netif {
     if (mask != null) netmask = require(mask);
     if (gw != null) gateway = require(gw);
     if (v6 != null) ipv6 = v6.isEmpty() ? null : require(v6);
+  }
+
+  /** Back to the addresses a DHCP server of this kind of link hands this device (after a static IP). */
+  void leaseAddresses() {
+    defaultAddresses(seed);
   }
 
   /** A socket number for a new OS socket, round robin as net_lwip2 hands them out; -1 when none is free. */
@@ -148,6 +159,9 @@ public final class Netif {
   }
 
   final AdapterConfig config;
+  private final String seed; // the device's name: addresses and MAC differ between devices
+  /** What the adapter's driver adds to its link changes; set by the driver. */
+  AdapterDriver driver = AdapterDriver.NONE;
   /** Live ctrls of this adapter in creation order; the socket table holds {@code socketLimit}. */
   final List<SocketCtrl> ctrls = new ArrayList<>();
   /** DNS servers by slot ({@code socket.setDNS(adapter, slot + 1, ip)}); null = empty or invalid. */

@@ -45,10 +45,11 @@ final class Boards {
         .withBindAddress(InetAddress.getLoopbackAddress());
   }
 
-  /** An Air780 device whose IP_READY has been delivered. */
+  /** An Air780 device whose IP_READY, and the network time that follows the attach, have been delivered. */
   static TestDevice readyAir780(NetOptions options, int sockets) {
     TestDevice d = TestDevice.start(air780(sockets), options);
     d.expectPublish("IP_READY");
+    d.expectPublish("NTP_UPDATE");
     return d;
   }
 }

@@ -20,6 +20,7 @@ class NioTransportTest {
     try (EchoPeer echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
          TestDevice dev = TestDevice.start(Boards.air780(8), Boards.options(), nio)) {
       dev.expectPublish("IP_READY");
+      dev.expectPublish("NTP_UPDATE");
       SocketCtrl tcp = dev.tcp(null);
       SocketCtrl udp = dev.udp(null, 0);
       dev.call(() -> tcp.connect("127.0.0.1", echo.port(), false));

@@ -142,6 +142,7 @@ class ServerTest {
     dev = TestDevice.start(Boards.air8101(), Boards.options());
     dev.run(() -> dev.stack().register(Boards.ETH0));
     dev.stack().bringUp(Boards.ETH0, 0);
+    dev.expectPublish("W5500_IND"); // the cable, then the address
     dev.expectPublish("IP_READY");
     SocketCtrl c = dev.call(() -> {
       SocketCtrl s = dev.stack().create(Boards.ETH0);

@@ -87,7 +87,7 @@ class ControlsTest {
   void aWrongCommandIsOneLineSayingWhatWouldBeRight() {
     assertThatThrownBy(() -> controls.execute("link sideways LWIP_GP")).hasMessage("usage: link down|up ADAPTER");
     assertThatThrownBy(() -> controls.execute("link down ETH0"))
-        .hasMessage("unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP");
+        .hasMessage("unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH");
     assertThatThrownBy(() -> controls.execute("fault jam LWIP_GP"))
         .hasMessage("unknown fault 'jam'; the kinds are latency, loss, bandwidth, blackhole, dns, unreachable");
     assertThatThrownBy(() -> controls.execute("fault loss LWIP_GP 120")).hasMessage("'120' is not a percentage 0..100");
@@ -157,7 +157,7 @@ class ControlsTest {
     try (TimerService timers = TimerService.manual(new ManualClock(0))) {
       assertThatThrownBy(() -> ScenarioRunner.prepare(s, controls, timers, new Events(device)))
           .isInstanceOf(ConfigException.class)
-          .hasMessage("eth.yaml:5: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP");
+          .hasMessage("eth.yaml:5: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH");
     }
   }
 
@@ -197,7 +197,7 @@ class ControlsTest {
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString("link down ETH9")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(bad.statusCode()).isEqualTo(400);
-      assertThat(bad.body()).isEqualTo("{\"ok\":false,\"error\":\"unknown adapter 'ETH9'; this board has LWIP_GP, LWIP_STA, LWIP_AP\"}\n");
+      assertThat(bad.body()).isEqualTo("{\"ok\":false,\"error\":\"unknown adapter 'ETH9'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH\"}\n");
       var missing = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/nope")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(missing.statusCode()).isEqualTo(404);
