@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -34,7 +35,12 @@ final class UdpConn extends Conn {
         .channelFactory(t.datagramChannels(v6))
         .option(ChannelOption.SO_BROADCAST, !v6)
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-        .handler(c.new Handler());
+        .handler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("faults", c.faults.handler(true, false)).addLast(c.new Handler()); // faults next to the socket
+          }
+        });
     InetAddress bind = stack.options().bindAddress();
     InetSocketAddress local = bind != null && Addresses.isIpv6(bind) == v6
         ? new InetSocketAddress(bind, localPort)
@@ -49,7 +55,7 @@ final class UdpConn extends Conn {
   }
 
   private UdpConn(NetStack stack, SocketCtrl owner, InetSocketAddress peer) {
-    super(stack, owner);
+    super(stack, owner, stack.faults(owner.adapterNumber()));
     this.peer = peer;
   }
 
@@ -72,6 +78,14 @@ final class UdpConn extends Conn {
     InetSocketAddress real = stack.options().routed(to);
     if (real != to) virtuals.put(real, to);
     ch.writeAndFlush(new DatagramPacket(data, real), done);
+  }
+
+  /** A datagram to a host without a route: it goes nowhere, and TX_OK follows from the event loop. Device thread. */
+  void unroutable(ByteBuf data) {
+    int len = data.readableBytes();
+    data.release();
+    Channel ch = channel;
+    if (ch != null) AdapterFaults.execute(ch.eventLoop(), () -> post(Ev.TX_OK, len));
   }
 
   @Override
