@@ -131,6 +131,11 @@ public final class LuaFirmware implements Firmware {
     return board;
   }
 
+  /** The socket binding and, through it, this boot's network stack. */
+  SocketLib sockets() {
+    return sockets;
+  }
+
   DeviceSetup setup() {
     return setup;
   }

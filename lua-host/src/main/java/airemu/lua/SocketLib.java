@@ -59,11 +59,13 @@ final class SocketLib {
   }
 
   /**
-   * Starts the device's network (a cellular adapter attaches by itself after its delay) and sets the
-   * board's adapter constants. At boot, once the firmware knows its device and board.
+   * Starts the device's network (a cellular adapter attaches by itself after its delay) in the network
+   * outside it as the setup's environment has it now, and sets the board's adapter constants. At
+   * boot, once the firmware knows its device and board.
    */
   void start(Lua L) {
-    net = NetStack.create(fw.device(), profileOf(fw.board()), fw.setup().network(), new FirmwareLog() {
+    DeviceSetup setup = fw.setup();
+    net = NetStack.create(fw.device(), profileOf(fw.board()), setup.network(), setup.environment(), new FirmwareLog() {
       @Override
       public void line(char level, String tag, String text) {
         fw.clog(level, tag, text);

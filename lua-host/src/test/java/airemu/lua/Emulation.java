@@ -65,6 +65,12 @@ final class Emulation implements AutoCloseable {
 
   static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis,
       airemu.netif.NetOptions network) {
+    return run(board, files, onCrash, watchdogMillis, network, DeviceSetup.calm(board, 0));
+  }
+
+  /** Boots in {@code environment}, the network outside the device, which the test changes as it runs. */
+  static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis,
+      airemu.netif.NetOptions network, airemu.netif.Environment environment) {
     try {
       Path dir = Files.createTempDirectory("airemu-test");
       Path project = Files.createDirectories(dir.resolve("project"));
@@ -73,8 +79,8 @@ final class Emulation implements AutoCloseable {
         Files.createDirectories(p.getParent());
         Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
       }
-      return new Emulation(DeviceSetup.of(board, Project.open(project), Files.createDirectories(dir.resolve("fs"))).withNetwork(network),
-          onCrash, watchdogMillis);
+      return new Emulation(DeviceSetup.of(board, Project.open(project), Files.createDirectories(dir.resolve("fs")))
+          .withNetwork(network).withEnvironment(environment), onCrash, watchdogMillis);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -85,7 +91,7 @@ final class Emulation implements AutoCloseable {
   private Emulation(DeviceSetup setup, Device.CrashPolicy onCrash, long watchdogMillis) {
     this.scheduler = Scheduler.create(Clock.system(), 2);
     this.device = scheduler.newDevice(new Device.Options("test-" + setup.board().id(), onCrash, watchdogMillis),
-        d -> new LuaFirmware(d, setup), new DeviceListener() {
+        d -> firmware = new LuaFirmware(d, setup), new DeviceListener() {
           @Override
           public void onLog(Device d, LogRecord r) {
             synchronized (lines) {
@@ -195,6 +201,12 @@ final class Emulation implements AutoCloseable {
     return device;
   }
 
+  /** The network stack of the current boot (null before the first): the device's own link control, as {@code wlan} will use it. */
+  airemu.netif.NetStack net() {
+    LuaFirmware fw = firmware;
+    return fw == null ? null : fw.sockets().net();
+  }
+
   CompletableFuture<Integer> stopped() {
     return device.stopped();
   }
@@ -214,4 +226,5 @@ final class Emulation implements AutoCloseable {
   private final Device device;
   private final List<String> lines = new ArrayList<>();
   private int boots;
+  private volatile LuaFirmware firmware; // the current boot's
 }
