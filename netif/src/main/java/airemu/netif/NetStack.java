@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * it takes effect in posting order. A change of readiness publishes {@code IP_READY(ip, adapter)}
  * or {@code IP_LOSE(adapter)} and sends the link event to every ctrl of the adapter (spec 6.2).
  *
+ * <p>The network outside the device is an {@link Environment}: the stack starts from its state and
+ * follows its changes until {@link #close()}. Its links and addresses combine with the device's own
+ * (both must allow them, see {@link Netif}); its faults act on the adapter's sockets, DNS lookups and
+ * connects through {@link AdapterFaults}.
+ *
  * <p>Return conventions: a {@code null} result means the Lua function returns nothing.
  *
  * <p>SNTP ({@code socket.sntp}, {@code sntp_port}, {@code ntptm}): see {@link #sntp(Integer)} and

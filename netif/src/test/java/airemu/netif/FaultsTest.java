@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import airemu.netif.peers.EchoPeer;
+import airemu.netif.peers.SntpPeer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -150,6 +151,22 @@ class FaultsTest {
     dev.expect(c, TX_OK, 0);
     dev.expect(c, EVENT, 0);
     assertEquals("late", read(c));
+  }
+
+  @Test
+  void sntpRequestsCrossTheFaultsToo() {
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    try (SntpPeer sntp = SntpPeer.start(lo, 0, System::currentTimeMillis)) {
+      boot(options().withHost("ntp.aliyun.com", lo).withRoute(lo, sntp.address()), SEED);
+      env.fault(GP, new Fault.Latency(DELAY, 0));
+      long start = dev.call(() -> {
+        long now = dev.uptimeMillis();
+        dev.stack().sntp((Integer) null);
+        return now;
+      });
+      dev.expectPublish("NTP_UPDATE");
+      assertTrue(dev.lastDeliveredAt() - start >= 2 * DELAY, "synced after " + (dev.lastDeliveredAt() - start) + " ms");
+    }
   }
 
   // --- loss ---------------------------------------------------------------------------------------
