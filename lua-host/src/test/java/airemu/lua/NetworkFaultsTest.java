@@ -176,20 +176,27 @@ class NetworkFaultsTest {
 
   // --- faults -------------------------------------------------------------------------------------
 
-  /** A task that waits for the cellular link, then runs {@code body}; the script ends when it does. */
-  private static List<String> runFaulted(Environment env, Fault fault, String body) {
-    BoardProfile board = board("air780epm");
-    env = env != null ? env : calm(board);
-    env.fault("LWIP_GP", fault);
-    try (Emulation emu = boot(board, env, """
+  /** A script whose task "t" waits for the cellular link, then runs {@code body}; the script ends when it does. */
+  private static String task(String body) {
+    return """
         local libnet = require "libnet"
         sys.taskInitEx(function()
           sys.waitUntil("IP_READY")
+          local netc = socket.create(nil, "t")
+          socket.config(netc)
         """ + body + """
           os.exit(0)
         end, "t")
         sys.run()
-        """)) {
+        """;
+  }
+
+  /** Runs {@link #task} on an Air780EPM whose cellular adapter has {@code fault} (and what {@code env} has). */
+  private static List<String> runFaulted(Environment env, Fault fault, String body) {
+    BoardProfile board = board("air780epm");
+    env = env != null ? env : calm(board);
+    env.fault("LWIP_GP", fault);
+    try (Emulation emu = boot(board, env, task(body))) {
       emu.awaitExit();
       return emu.scriptLines().stream().filter(l -> !l.startsWith("D/user.libnet")).toList();
     }
@@ -198,8 +205,6 @@ class NetworkFaultsTest {
   @Test
   void aDnsFailureGivesTheScriptTheModulesFailedLookup() {
     List<String> lines = runFaulted(null, new Fault.Dns(false), """
-          local netc = socket.create(nil, "t")
-          socket.config(netc)
           log.info("t", libnet.connect("t", 5000, netc, "echo.test", ECHO), socket.state(netc))
         """);
     assertThat(lines.get(0)).isEqualTo("D/socket connect to echo.test," + echo.port());
@@ -211,8 +216,6 @@ class NetworkFaultsTest {
   @Test
   void aDnsTimeoutFailsTheConnectOnlyWhenTheLookupGivesUp() {
     List<String> lines = runFaulted(null, new Fault.Dns(true), """
-          local netc = socket.create(nil, "t")
-          socket.config(netc)
           local t0 = mcu.ticks()
           local ok = libnet.connect("t", 5000, netc, "echo.test", ECHO)
           log.info("t", ok, mcu.ticks() - t0 >= DNS_TIMEOUT)
@@ -223,11 +226,11 @@ class NetworkFaultsTest {
   @Test
   void anUnreachableHostFailsTheConnectAtOnceWithLwipsNoRoute() {
     List<String> lines = runFaulted(null, new Fault.Unreachable("127.0.0.1"), """
-          local netc = socket.create(nil, function(sc, event, param)
+          local cbc = socket.create(nil, function(sc, event, param)
             if event == socket.ON_LINE then log.info("cb", "ON_LINE", param) sys.publish("DONE") end
           end)
-          socket.config(netc)
-          socket.connect(netc, "127.0.0.1", ECHO)
+          socket.config(cbc)
+          socket.connect(cbc, "127.0.0.1", ECHO)
           sys.waitUntil("DONE")
         """);
     assertThat(lines).containsExactly("D/socket connect to 127.0.0.1," + echo.port(),
@@ -241,8 +244,6 @@ class NetworkFaultsTest {
     Environment env = calm(board);
     env.fault("LWIP_GP", new Fault.Bandwidth(64)); // 8,000 bytes a second each way
     List<String> lines = runFaulted(env, new Fault.Latency(DELAY, 0), """
-          local netc = socket.create(nil, "t")
-          socket.config(netc)
           local t0 = mcu.ticks()
           libnet.connect("t", 5000, netc, "127.0.0.1", ECHO)
           local t1 = mcu.ticks()
@@ -259,12 +260,7 @@ class NetworkFaultsTest {
   void aBlackholeTimesOutLibnetWithoutFailingTheConnectionAndItFlowsAgainAfter() {
     BoardProfile board = board("air780epm");
     Environment env = calm(board);
-    try (Emulation emu = boot(board, env, """
-        local libnet = require "libnet"
-        sys.taskInitEx(function()
-          sys.waitUntil("IP_READY")
-          local netc = socket.create(nil, "t")
-          socket.config(netc)
+    try (Emulation emu = boot(board, env, task("""
           log.info("t", "connect", libnet.connect("t", 5000, netc, "127.0.0.1", ECHO))
           sys.waitUntil("BLACKHOLE")
           log.info("t", "tx", libnet.tx("t", 300, netc, "stuck"))
@@ -274,10 +270,7 @@ class NetworkFaultsTest {
           local rx = zbuff.create(16)
           socket.rx(netc, rx)
           log.info("t", "echo", rx:toStr(0, rx:used()))
-          os.exit(0)
-        end, "t")
-        sys.run()
-        """)) {
+        """))) {
       emu.awaitLine("I/user.t connect true");
       env.fault("LWIP_GP", new Fault.Blackhole());
       emu.device().post(new SysPublish("BLACKHOLE"));
@@ -294,18 +287,10 @@ class NetworkFaultsTest {
   void aResetLooksToTheScriptLikeThePeerResettingTheConnection() {
     BoardProfile board = board("air780epm");
     Environment env = calm(board);
-    try (Emulation emu = boot(board, env, """
-        local libnet = require "libnet"
-        sys.taskInitEx(function()
-          sys.waitUntil("IP_READY")
-          local netc = socket.create(nil, "t")
-          socket.config(netc)
+    try (Emulation emu = boot(board, env, task("""
           log.info("t", "connect", libnet.connect("t", 5000, netc, "127.0.0.1", ECHO))
           log.info("t", "wait", libnet.wait("t", 0, netc), socket.state(netc), socket.tx(netc, "x"))
-          os.exit(0)
-        end, "t")
-        sys.run()
-        """)) {
+        """))) {
       emu.awaitLine("I/user.t connect true");
       env.reset("LWIP_GP");
       emu.awaitExit();
