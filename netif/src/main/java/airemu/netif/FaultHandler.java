@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <tr><th>fault</th><th>TCP</th><th>UDP</th></tr>
  * <tr><td>latency</td><td>each chunk, both ways, arrives delay ± jitter late, in order; the connection
  *     setup (channelActive of a client) takes a round trip; the peer's FIN or RST waits behind the
- *     data before it</td><td>each datagram arrives late, in order</td></tr>
+ *     data before it; a write completes (TX_OK) when it has crossed</td><td>each datagram arrives
+ *     late, in order; a write completes at once, as lwIP reports a datagram sent when IP has it</td></tr>
  * <tr><td>bandwidth</td><td>each chunk waits for the adapter's shared line ({@link Pacer}) each way;
  *     reading stops while a backlog of {@code queueLimit} bytes waits, so the peer is held back by
  *     TCP flow control; the device's writes are bounded by its send buffer</td><td>datagrams beyond
@@ -190,6 +191,10 @@ final class FaultHandler extends ChannelDuplexHandler {
       if (datagram && bytes + size > faults.queueLimit()) {
         drop(msg, promise);
         return;
+      }
+      if (datagram && promise != null) {
+        promise.trySuccess(); // handed to IP: lwIP reports a datagram sent at once, whatever the network does
+        promise = ctx.newPromise();
       }
       long now = now();
       Held h = new Held(kind, msg, promise, size, now, random.nextDouble() * 2 - 1, trips);

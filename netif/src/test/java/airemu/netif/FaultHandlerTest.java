@@ -142,6 +142,22 @@ class FaultHandlerTest {
   }
 
   @Test
+  void aDelayedDatagramIsReportedSentAtOnceAndCrossesLate() {
+    AdapterFaults f = faults(1);
+    f.set(new Fault.Latency(DELAY, 0));
+    EmbeddedChannel ch = channel(f, true);
+    ChannelFuture write = ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(new byte[] {3}), new InetSocketAddress("127.0.0.1", 9)));
+    assertTrue(write.isSuccess(), "handed to IP");
+    advance(ch, DELAY - 1);
+    assertNull(ch.readOutbound());
+    advance(ch, 1);
+    DatagramPacket p = ch.readOutbound();
+    assertEquals(3, p.content().getByte(0));
+    p.release();
+    assertFalse(ch.finish());
+  }
+
+  @Test
   void thePeersFinWaitsBehindTheDataBeforeIt() {
     AdapterFaults f = faults(1);
     f.set(new Fault.Latency(DELAY, 0));
