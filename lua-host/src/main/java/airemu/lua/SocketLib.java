@@ -73,21 +73,24 @@ final class SocketLib {
   }
 
   /**
-   * Starts the device's network (a cellular adapter attaches by itself after its delay) and sets the
-   * board's adapter constants. At boot, once the firmware knows its device and board.
+   * Starts the device's network (a cellular adapter attaches by itself after its delay) in the network
+   * outside it as the setup's environment has it now, and sets the board's adapter constants. At
+   * boot, once the firmware knows its device and board.
    */
   void start(Lua L) {
-    net = NetStack.create(fw.device(), profileOf(fw.board(), fw.setup().accessPoints()), fw.setup().network(), new FirmwareLog() {
-      @Override
-      public void line(char level, String tag, String text) {
-        fw.clog(level, tag, text);
-      }
+    DeviceSetup setup = fw.setup();
+    net = NetStack.create(fw.device(), profileOf(fw.board(), setup.accessPoints()), setup.network(), setup.environment(),
+        new FirmwareLog() {
+          @Override
+          public void line(char level, String tag, String text) {
+            fw.clog(level, tag, text);
+          }
 
-      @Override
-      public void raw(String text) {
-        fw.device().log((text + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-    });
+          @Override
+          public void raw(String text) {
+            fw.device().log((text + "\n").getBytes(StandardCharsets.UTF_8));
+          }
+        });
     L.getGlobal("socket");
     for (Map.Entry<String, Integer> e : fw.board().era().adapterNumbers().entrySet()) {
       L.push((long) e.getValue());

@@ -81,6 +81,12 @@ final class Emulation implements AutoCloseable {
 
   static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis,
       airemu.netif.NetOptions network) {
+    return run(board, files, onCrash, watchdogMillis, network, DeviceSetup.calm(board, 0));
+  }
+
+  /** Boots in {@code environment}, the network outside the device, which the test changes as it runs. */
+  static Emulation run(BoardProfile board, Map<String, String> files, Device.CrashPolicy onCrash, long watchdogMillis,
+      airemu.netif.NetOptions network, airemu.netif.Environment environment) {
     try {
       Path dir = Files.createTempDirectory("airemu-test");
       Path project = Files.createDirectories(dir.resolve("project"));
@@ -89,8 +95,8 @@ final class Emulation implements AutoCloseable {
         Files.createDirectories(p.getParent());
         Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
       }
-      return new Emulation(DeviceSetup.of(board, Project.open(project), Files.createDirectories(dir.resolve("fs"))).withNetwork(network),
-          onCrash, watchdogMillis);
+      return new Emulation(DeviceSetup.of(board, Project.open(project), Files.createDirectories(dir.resolve("fs")))
+          .withNetwork(network).withEnvironment(environment), onCrash, watchdogMillis);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {

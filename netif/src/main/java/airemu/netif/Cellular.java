@@ -133,6 +133,30 @@ public final class Cellular implements AdapterDriver {
 
   // --- AdapterDriver -----------------------------------------------------------------------------
 
+  /**
+   * The bearer's link as the stack sees it, the network outside included: losing coverage leaves
+   * the modem searching (status 2, no signal); finding it again registers, and the network's time
+   * comes once per attach, with the first registration.
+   */
+  @Override
+  public NetDelivery linkChanged(Netif n, boolean up) {
+    if (!up) {
+      if (registered && !n.outsideLink) {
+        registered = false;
+        searching = true;
+      }
+      return NetDelivery.NONE;
+    }
+    if (flymode || !(attaching || searching)) return NetDelivery.NONE;
+    registered = true;
+    searching = false;
+    if (attaching) {
+      attaching = false;
+      stack.post(new NetworkTime(stack));
+    }
+    return NetDelivery.NONE;
+  }
+
   @Override
   public void announcing(Netif n, boolean ready) {
     stack.log('D', "mobile", ready ? "NETIF_LINK_ON -> IP_READY" : "NETIF_LINK_OFF -> IP_LOSE");
@@ -142,22 +166,26 @@ public final class Cellular implements AdapterDriver {
 
   private void searchAndAttach() {
     registered = false;
+    searching = false;
     int attempt = epoch;
     stack.later(stack.options().attachDelayMillis(), () -> attach(attempt));
   }
 
-  /** The attach completes: registered, the bearer up (IP_READY), then the network's time. */
+  /**
+   * The attach completes: the bearer up (IP_READY); with coverage, registered and then the network's
+   * time ({@link #linkChanged}); without, the modem searches until the network outside returns.
+   */
   private NetDelivery attach(int attempt) {
     if (attempt != epoch || flymode) return NetDelivery.NONE;
-    registered = true;
     attachedApn = userApn != null ? userApn : "cmnet";
-    NetDelivery d = stack.applyNow(gp.number(), LinkMessage.Change.UP);
-    stack.post(new NetworkTime(stack));
-    return d;
+    attaching = true;
+    return stack.applyNow(gp.number(), LinkMessage.Change.UP);
   }
 
   private void dropRegistration() {
     registered = false;
+    searching = false;
+    attaching = false;
     if (gp.linkUp || gp.ipAssigned) stack.bringDown(gp.number());
   }
 
@@ -196,6 +224,8 @@ public final class Cellular implements AdapterDriver {
   private final Signal signal; // while registered
   private boolean flymode;
   private boolean registered;
+  private boolean attaching; // attached, waiting for coverage to register and get the network's time
+  private boolean searching; // registered once, lost coverage: registers again when it returns
   private int epoch; // bumped by flight mode and reset: a pending attach of an older epoch is void
   private int simSlot;
   private String userApn; // mobile.apn(..., name, ...): used from the next attach

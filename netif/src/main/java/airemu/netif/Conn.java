@@ -26,9 +26,10 @@ import java.util.List;
  */
 abstract class Conn {
 
-  Conn(NetStack stack, SocketCtrl owner) {
+  Conn(NetStack stack, SocketCtrl owner, AdapterFaults faults) {
     this.stack = stack;
     this.owner = owner;
+    this.faults = faults;
     this.rxLimit = stack.options().rxBufferBytes();
   }
 
@@ -110,7 +111,7 @@ abstract class Conn {
       if (!datagram && queued >= rxLimit && !paused) {
         paused = true;
         pauses++;
-        ch.config().setAutoRead(false);
+        ReadGate.hold(ch, ReadGate.BUFFER, true);
       }
       return true;
     }
@@ -164,7 +165,7 @@ abstract class Conn {
         // under the lock, so it cannot overtake the I/O thread's next pause (setAutoRead only
         // flips a flag and schedules a read on the event loop)
         paused = false;
-        channel.config().setAutoRead(true);
+        ReadGate.hold(channel, ReadGate.BUFFER, false);
       }
     }
     return taken;
@@ -176,7 +177,7 @@ abstract class Conn {
       if (closed || severed) return;
       severed = true;
       paused = false;
-      if (channel != null) channel.config().setAutoRead(false);
+      if (channel != null) ReadGate.hold(channel, ReadGate.BUFFER, true);
     }
   }
 
@@ -233,13 +234,15 @@ abstract class Conn {
   }
 
   final NetStack stack;
+  /** The faults of the network outside this socket's adapter. */
+  final AdapterFaults faults;
   final int rxLimit;
   /** The host channel; set right after it is created, before any of its events can be posted. */
   volatile Channel channel;
   private SocketCtrl owner; // null for an accepted client not yet given to a ctrl
   private final ArrayDeque<Segment> queue = new ArrayDeque<>();
   private int queued; // bytes in queue
-  private boolean paused; // autoRead turned off because the queue is full
+  private boolean paused; // reading held (ReadGate.BUFFER) because the queue is full
   boolean closed; // closed by the ctrl: nothing more is posted or queued
   boolean severed; // the adapter's link went down: no traffic, no events
   boolean disconnecting; // a discon is closing the socket: only its CLOSE_OK is posted

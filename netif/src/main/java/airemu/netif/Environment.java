@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The network outside one device, per adapter of its board: whether the link is there (coverage,
@@ -42,7 +43,7 @@ public final class Environment {
     }
   }
 
-  /** The network gives the adapter a new address: a ready adapter loses its IP and gets {@code ip}. */
+  /** The network gives the adapter a new IPv4 address: a ready adapter loses its IP and gets {@code ip}. */
   public record Renumbered(String adapter, String ip) implements Change {
     @Override
     public String describe() {
@@ -119,7 +120,11 @@ public final class Environment {
 
   /** The network renumbers the adapter: it gets {@code ip} now if it is ready, else when it next is. */
   public synchronized void changeIp(String adapter, String ip) {
-    state(adapter).nextIp = ip;
+    State s = state(adapter);
+    if (!(Addresses.parseLiteral(ip) instanceof java.net.Inet4Address)) {
+      throw new IllegalArgumentException("not an IPv4 address: '" + ip + "'");
+    }
+    s.nextIp = ip;
     fire(new Renumbered(adapter, ip));
   }
 
@@ -171,6 +176,15 @@ public final class Environment {
 
   /** Listeners hear every change from now on, on the changing thread and under its lock: they must not block. */
   public void addListener(Listener l) {
+    listeners.add(l);
+  }
+
+  /**
+   * Hands {@code start} the current state and adds {@code l}, both under the lock, so {@code l}
+   * hears exactly the changes made after that state: a device's network starts from it at boot.
+   */
+  public synchronized void subscribe(Listener l, Consumer<List<AdapterStatus>> start) {
+    start.accept(status());
     listeners.add(l);
   }
 

@@ -38,6 +38,7 @@ final class Listener extends Conn {
         })
         .childOption(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
         .childOption(ChannelOption.SO_RCVBUF, stack.options().rxBufferBytes())
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // see TcpConn: the fault stage closes on FIN
         .childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -55,7 +56,7 @@ final class Listener extends Conn {
   }
 
   private Listener(NetStack stack, SocketCtrl owner, int maxClients) {
-    super(stack, owner);
+    super(stack, owner, stack.faults(owner.adapterNumber()));
     this.maxClients = maxClients;
   }
 
@@ -86,7 +87,7 @@ final class Listener extends Conn {
   /** A client connected (I/O thread): keep it for the ctrl, or refuse it. */
   private void admit(Channel ch) {
     stack.transport().track(ch);
-    TcpConn client = TcpConn.accepted(stack, ch);
+    TcpConn client = TcpConn.accepted(stack, ch, faults);
     synchronized (this) {
       boolean room = maxClients == 0 ? !taken : clients < maxClients;
       if (closed || severed || !room) {

@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * it takes effect in posting order. A change of readiness publishes {@code IP_READY(ip, adapter)}
  * or {@code IP_LOSE(adapter)} and sends the link event to every ctrl of the adapter (spec 6.2).
  *
+ * <p>The network outside the device is an {@link Environment}: the stack starts from its state and
+ * follows its changes until {@link #close()}. Its links and addresses combine with the device's own
+ * (both must allow them, see {@link Netif}); its faults act on the adapter's sockets, DNS lookups and
+ * connects through {@link AdapterFaults}.
+ *
  * <p>Return conventions: a {@code null} result means the Lua function returns nothing.
  *
  * <p>SNTP ({@code socket.sntp}, {@code sntp_port}, {@code ntptm}): see {@link #sntp(Integer)} and
@@ -42,18 +47,39 @@ public final class NetStack implements AutoCloseable {
    * thread.
    */
   public static NetStack create(Device device, NetProfile profile, NetOptions options, FirmwareLog log) {
-    return new NetStack(device, profile, options, log, Transport.shared());
+    return create(device, profile, options, calm(profile), log);
   }
 
-  NetStack(Device device, NetProfile profile, NetOptions options, FirmwareLog log, Transport transport) {
+  /**
+   * Builds the device's network in {@code environment}, the network outside it: the stack starts
+   * from its current state (a cellular adapter whose link is down there does not attach until it
+   * returns) and follows its changes until {@link #close()}. Device thread.
+   */
+  public static NetStack create(Device device, NetProfile profile, NetOptions options, Environment environment,
+      FirmwareLog log) {
+    return new NetStack(device, profile, options, environment, log, Transport.shared());
+  }
+
+  /** A network outside the profile's adapters with every link present and no faults. */
+  static Environment calm(NetProfile profile) {
+    return Environment.create(profile.adapters().stream().map(AdapterConfig::name).toList(), 0);
+  }
+
+  NetStack(Device device, NetProfile profile, NetOptions options, Environment environment, FirmwareLog log,
+      Transport transport) {
     this.device = device;
     this.profile = profile;
     this.options = options;
+    this.environment = environment;
     this.log = log;
     this.transport = transport;
     this.dns = new Dns(this);
     this.sntpClient = new Sntp(this, device);
-    for (AdapterConfig a : profile.adapters()) netifs.put(a.number(), new Netif(a, options, device.name()));
+    for (AdapterConfig a : profile.adapters()) {
+      netifs.put(a.number(), new Netif(a, options, device.name()));
+      faults.put(a.number(), new AdapterFaults(a.name(), environment.seed(), options.rxBufferBytes(), transport));
+    }
+    environment.subscribe(outside, this::startFrom);
     for (AdapterConfig a : profile.adapters()) {
       if (a.atBoot()) register(a.number());
     }
@@ -311,6 +337,7 @@ public final class NetStack implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
+    environment.removeListener(outside);
     synchronized (timers) {
       for (TimerService.Timer t : timers) t.cancel();
       timers.clear();
@@ -337,6 +364,11 @@ public final class NetStack implements AutoCloseable {
 
   Dns dns() {
     return dns;
+  }
+
+  /** The faults of the network outside adapter {@code adapter} (one of the board's). */
+  AdapterFaults faults(int adapter) {
+    return faults.get(adapter);
   }
 
   Sntp sntpClient() {
@@ -394,7 +426,7 @@ public final class NetStack implements AutoCloseable {
   NetDelivery applyLink(LinkMessage m) {
     Netif n = netifs.get(m.adapter);
     if (closed || n == null) return NetDelivery.NONE;
-    boolean hadLink = n.linkUp;
+    boolean hadLink = n.isLinkUp(); // drivers hear the link as it is: the device's side and the network outside
     switch (m.change) {
       case LINK_UP -> n.linkUp = true;
       case LINK_DOWN -> n.linkUp = false;
@@ -410,9 +442,18 @@ public final class NetStack implements AutoCloseable {
       }
       case ADDRESSES -> n.setAddresses(m.addresses[0], m.addresses[1], m.addresses[2], m.addresses[3]);
       case CHECK -> { }
+      case OUTSIDE_LINK_UP -> n.outsideLink = true;
+      case OUTSIDE_LINK_DOWN -> n.outsideLink = false;
+      case OUTSIDE_IP_UP -> n.outsideIp = true;
+      case OUTSIDE_IP_DOWN -> n.outsideIp = false;
+      case RENUMBER -> {
+        n.setAddresses(m.addresses[0], null, null, null);
+        if (n.announced) n.renumbering = true; // the old address goes first, the new one follows
+      }
+      case RENUMBERED -> n.renumbering = false;
     }
-    if (n.linkUp != hadLink) {
-      NetDelivery d = n.driver.linkChanged(n, n.linkUp);
+    if (n.isLinkUp() != hadLink) {
+      NetDelivery d = n.driver.linkChanged(n, n.isLinkUp());
       if (d != NetDelivery.NONE) {
         post(new LinkMessage(this, m.adapter, LinkMessage.Change.CHECK, null));
         return d;
@@ -435,10 +476,54 @@ public final class NetStack implements AutoCloseable {
     n.driver.announcing(n, now);
     // EV_NW_STATE to every ctrl of the adapter, each handled on its own turn of the bus
     for (SocketCtrl c : new ArrayList<>(n.ctrls)) post(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+    // a renumbered adapter comes back once its ctrls have heard of the loss
+    if (n.renumbering) post(new LinkMessage(this, n.number(), LinkMessage.Change.RENUMBERED, null));
     sntpClient.linkChanged(n.number(), now);
     return now
         ? new NetDelivery.Publish("IP_READY", List.of(n.ipv4(), (long) n.number()))
         : new NetDelivery.Publish("IP_LOSE", List.of((long) n.number()));
+  }
+
+  /** The environment's state at boot: links, addresses and faults as the network outside has them now. */
+  private void startFrom(List<Environment.AdapterStatus> state) {
+    for (Environment.AdapterStatus s : state) {
+      Netif n = byName(s.adapter());
+      if (n == null) continue;
+      n.outsideLink = s.link();
+      n.outsideIp = s.ip();
+      if (s.nextIp() != null) n.setAddresses(s.nextIp(), null, null, null);
+      for (Fault f : s.faults()) faults.get(n.number()).set(f);
+    }
+  }
+
+  /**
+   * A change outside (environment thread, its lock held, so changes arrive in order): link and
+   * address changes go to the device like its own, faults to the adapter's sockets at once.
+   */
+  private void outsideChanged(Environment.Change c) {
+    Netif n = byName(c.adapter());
+    if (n == null) return;
+    int a = n.number();
+    if (c instanceof Environment.LinkChanged l) {
+      device.post(new LinkMessage(this, a, l.up() ? LinkMessage.Change.OUTSIDE_LINK_UP : LinkMessage.Change.OUTSIDE_LINK_DOWN, null));
+    } else if (c instanceof Environment.IpChanged i) {
+      device.post(new LinkMessage(this, a, i.assigned() ? LinkMessage.Change.OUTSIDE_IP_UP : LinkMessage.Change.OUTSIDE_IP_DOWN, null));
+    } else if (c instanceof Environment.Renumbered r) {
+      device.post(new LinkMessage(this, a, LinkMessage.Change.RENUMBER, new String[] {r.ip(), null, null, null}));
+    } else if (c instanceof Environment.Reset) {
+      faults.get(a).resetConnections();
+    } else if (c instanceof Environment.FaultSet f) {
+      faults.get(a).set(f.fault());
+    } else if (c instanceof Environment.FaultCleared f) {
+      faults.get(a).clear(f.kind());
+    }
+  }
+
+  private Netif byName(String adapter) {
+    for (Netif n : netifs.values()) {
+      if (n.name().equals(adapter)) return n;
+    }
+    return null;
   }
 
   private boolean storeDns(Integer adapter, int index, InetAddress ip) {
@@ -499,6 +584,10 @@ public final class NetStack implements AutoCloseable {
   private final NetOptions options;
   private final FirmwareLog log;
   private final Transport transport;
+  private final Environment environment; // the network outside, followed until close
+  private final Environment.Listener outside = this::outsideChanged;
+  /** The faults outside each adapter, by adapter number. */
+  private final Map<Integer, AdapterFaults> faults = new LinkedHashMap<>();
   private final Dns dns;
   private final Sntp sntpClient; // socket.sntp's client and the time it learnt
   private final Cellular cellular; // null without a cellular adapter

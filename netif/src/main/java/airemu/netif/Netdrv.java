@@ -84,7 +84,7 @@ public final class Netdrv implements AdapterDriver {
         n.leaseAddresses();
         stack.recheck(id);
       }
-      if (n.linkUp) lease(n, e);
+      if (n.isLinkUp()) lease(n, e);
     } else if (n.ipAssigned) {
       stack.setIp(id, false);
     }
@@ -134,13 +134,13 @@ public final class Netdrv implements AdapterDriver {
   /** {@code netdrv.link(id)}: the physical link; null (nothing) without a device. */
   public Boolean link(int id) {
     Netif n = device(id);
-    return n == null ? null : n.linkUp;
+    return n == null ? null : n.isLinkUp();
   }
 
   /** {@code netdrv.ready(id)}: link up and an address; null (nothing) without a device. */
   public Boolean ready(int id) {
     Netif n = device(id);
-    return n == null ? null : n.linkUp && n.ipAssigned;
+    return n == null ? null : n.isLinkUp() && n.hasIp();
   }
 
   /** {@code netdrv.mac(id)}: the 6 bytes of the device's MAC, or null without a device. */
@@ -205,7 +205,7 @@ public final class Netdrv implements AdapterDriver {
 
   private void lease(Netif n, Ethernet e) {
     int attempt = e.epoch;
-    stack.later(DHCP_MS, () -> attempt == e.epoch && n.linkUp ? stack.applyNow(n.number(), LinkMessage.Change.IP_UP) : NetDelivery.NONE);
+    stack.later(DHCP_MS, () -> attempt == e.epoch && n.isLinkUp() ? stack.applyNow(n.number(), LinkMessage.Change.IP_UP) : NetDelivery.NONE);
   }
 
   /** What the script chose for one Ethernet adapter. */

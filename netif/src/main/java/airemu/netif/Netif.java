@@ -10,6 +10,10 @@ import java.util.List;
  * its addresses and DNS servers, and the ctrls created on it. It is ready (lwIP's {@code check_ready})
  * when it is registered, its link is up and it has an IPv4 address.
  *
+ * <p>Link and IP each have two sides that must both allow them: the device's own intent (attach,
+ * {@code wlan.connect}, flight mode) and the network outside it ({@link Environment}: coverage, an
+ * access point, an address handed out). Neither side overrides the other.
+ *
  * <p>Owned by the device thread: the getters are for the binding ({@code wlan.getIP}) and for tools;
  * changes go through {@link NetStack} ({@link NetStack#bringUp}, {@link NetStack#setLink}, ...), which
  * posts them to the device.
@@ -48,35 +52,40 @@ public final class Netif {
     return registered;
   }
 
+  /** The device brought the link up and the network outside has it (coverage, an access point, a cable). */
   public boolean isLinkUp() {
-    return linkUp;
+    return linkUp && outsideLink;
   }
 
+  /**
+   * The adapter holds an address: the device asked for one (its link state aside, as before) and the
+   * network outside, whose link carries it, handed it out.
+   */
   public boolean hasIp() {
-    return ipAssigned;
+    return ipAssigned && outsideLink && outsideIp && !renumbering;
   }
 
   /** Registered, link up and an IPv4 address: what {@code socket.adapter(n)} reports. */
   public boolean isReady() {
-    return registered && linkUp && ipAssigned;
+    return registered && isLinkUp() && hasIp();
   }
 
   /** The IPv4 address as lwIP prints it; {@code 0.0.0.0} while none is assigned. */
   public String ipv4() {
-    return ipAssigned ? Addresses.text(address) : "0.0.0.0";
+    return hasIp() ? Addresses.text(address) : "0.0.0.0";
   }
 
   public String netmask() {
-    return ipAssigned ? Addresses.text(netmask) : "0.0.0.0";
+    return hasIp() ? Addresses.text(netmask) : "0.0.0.0";
   }
 
   public String gateway() {
-    return ipAssigned ? Addresses.text(gateway) : "0.0.0.0";
+    return hasIp() ? Addresses.text(gateway) : "0.0.0.0";
   }
 
   /** The IPv6 address, or null when the adapter has none (or no IP yet). */
   public String ipv6() {
-    return ipAssigned && ipv6 != null ? Addresses.text(ipv6) : null;
+    return hasIp() && ipv6 != null ? Addresses.text(ipv6) : null;
   }
 
   /** The DNS server slots in order ({@code socket.setDNS} index 1 first); null for an empty slot. */
@@ -169,8 +178,12 @@ public final class Netif {
   private final boolean[] socketIds; // OS socket numbers in use ({@code socket_id} of a ctrl)
   private int nextSocketId;
   volatile boolean registered;
-  volatile boolean linkUp;
-  volatile boolean ipAssigned;
+  volatile boolean linkUp; // the device's side: attached, associated, cable driver up
+  volatile boolean ipAssigned; // the device's side: PDP context, DHCP client
+  volatile boolean outsideLink = true; // the environment's side: coverage, an access point, a cable
+  volatile boolean outsideIp = true; // the environment's side: the network hands out an address
+  /** Between the loss of the old address and the new one when the network renumbers the adapter. */
+  volatile boolean renumbering;
   /** The readiness last published (IP_READY or IP_LOSE); a change of readiness is published once. */
   boolean announced;
   private volatile InetAddress address, netmask, gateway, ipv6; // shown while ipAssigned

@@ -279,9 +279,10 @@ final class Sntp {
     socketId = id;
     stack.log('D', "net", "adapter " + netif.number() + " connect " + Addresses.text(ip) + ":" + remotePort + " UDP");
     InetSocketAddress target = target(ip);
+    AdapterFaults faults = stack.faults(netif.number());
     socket = Addresses.isIpv6(ip) && !netif.config().ipv6()
         ? SntpSocket.unreachable(stack, this, target)
-        : SntpSocket.open(stack, this, target);
+        : SntpSocket.open(stack, this, target, faults, faults.unreachable(host, ip));
     return 0;
   }
 

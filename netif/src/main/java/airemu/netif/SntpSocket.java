@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -23,16 +24,26 @@ import java.net.InetSocketAddress;
  */
 final class SntpSocket {
 
-  /** Opens a socket towards {@code target}; BOUND or ERROR follows. Device thread. */
-  static SntpSocket open(NetStack stack, Sntp owner, InetSocketAddress target) {
+  /**
+   * Opens a socket towards {@code target} through the adapter's {@code faults}; BOUND or ERROR
+   * follows. With {@code routeless} (the server is unreachable) requests go nowhere, as lwIP's
+   * {@code udp_sendto} finds no route. Device thread.
+   */
+  static SntpSocket open(NetStack stack, Sntp owner, InetSocketAddress target, AdapterFaults faults, boolean routeless) {
     boolean v6 = Addresses.isIpv6(target.getAddress());
     SntpSocket s = new SntpSocket(stack, owner, target);
+    s.routeless = routeless;
     Transport t = stack.transport();
     Bootstrap b = new Bootstrap()
         .group(t.group())
         .channelFactory(t.datagramChannels(v6))
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BYTES))
-        .handler(s.new Handler());
+        .handler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast("faults", faults.handler(true, false)).addLast(s.new Handler());
+          }
+        });
     InetAddress bind = stack.options().bindAddress();
     InetSocketAddress local = bind != null && Addresses.isIpv6(bind) == v6
         ? new InetSocketAddress(bind, 0)
@@ -64,6 +75,7 @@ final class SntpSocket {
     Channel ch = channel;
     if (closed || severed || ch == null || !ch.isActive()) return false;
     // as net_lwip2 after udp_sendto_if: handed over is sent, whatever the host makes of it
+    if (routeless) return true;
     ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(request), target));
     return true;
   }
@@ -127,4 +139,5 @@ final class SntpSocket {
   private volatile Channel channel;
   private volatile boolean closed;
   private volatile boolean severed;
+  private boolean routeless; // the server is unreachable: requests go nowhere
 }

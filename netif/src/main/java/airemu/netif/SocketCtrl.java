@@ -686,6 +686,10 @@ public final class SocketCtrl {
         + (tcp ? " TCP" : " UDP"));
     if (Addresses.isIpv6(ip) && !netif.config().ipv6()) {
       conn = TcpConn.unreachable(stack, this); // no local IPv6 address: lwIP reports a socket error
+    } else if (tcp && stack.faults(netif.number()).unreachable(domain, ip)) {
+      // no route to the host: lwIP's tcp_connect returns ERR_RTE and net_lwip2 reports a socket error
+      stack.log('D', "net", "adapter " + netif.number() + " socket " + id + " connect error -4");
+      conn = TcpConn.unreachable(stack, this);
     } else if (tcp) {
       conn = TcpConn.connect(stack, this, remote, tls, domain);
     } else {
@@ -751,7 +755,12 @@ public final class SocketCtrl {
         data.release(); // nothing to send: lwIP queues nothing and reports nothing
       }
     } else if (conn instanceof UdpConn u) {
-      u.write(data, to != null ? new InetSocketAddress(to, port & 0xffff) : target);
+      InetSocketAddress dest = to != null ? new InetSocketAddress(to, port & 0xffff) : target;
+      if (stack.faults(netif.number()).unreachable(to != null ? null : domain, dest.getAddress())) {
+        u.unroutable(data); // lwIP's udp_sendto finds no route; net_lwip2 reports TX_OK all the same
+      } else {
+        u.write(data, dest);
+      }
     } else {
       data.release();
       return TX_FAIL;

@@ -25,36 +25,52 @@ final class TcpConn extends Conn {
   /**
    * Starts connecting to {@code virtualRemote} (or where a route sends it); the outcome arrives as
    * CONNECT_OK or ERROR. With {@code tls} (null: plain TCP) a TLS handshake follows, for
-   * {@code host}. Device thread.
+   * {@code host}. While the adapter is a blackhole the SYN goes unanswered: the connect starts when
+   * it clears, or fails when the connect timeout passes first. Device thread.
    */
   static TcpConn connect(NetStack stack, SocketCtrl owner, InetSocketAddress virtualRemote, TlsSettings tls, String host) {
-    InetSocketAddress remote = stack.options().routed(virtualRemote);
-    TcpConn c = new TcpConn(stack, owner, false);
+    TcpConn c = new TcpConn(stack, owner, stack.faults(owner.adapterNumber()), false);
     c.tls = tls;
     c.host = host;
+    c.stall = c.faults.dialWhenOpen(stack.options().connectTimeoutMillis(), left -> c.dial(virtualRemote, left),
+        () -> c.post(Ev.ERROR, 0));
+    return c;
+  }
+
+  /** Opens the host connection with {@code timeoutMillis} for the SYN to be answered. Any thread. */
+  private void dial(InetSocketAddress virtualRemote, long timeoutMillis) {
+    InetSocketAddress remote = stack.options().routed(virtualRemote);
     Transport t = stack.transport();
     Bootstrap b = new Bootstrap()
         .group(t.group())
         .channelFactory(t.socketChannels())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, stack.options().connectTimeoutMillis())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
         .option(ChannelOption.RECVBUF_ALLOCATOR, t.tcpReads())
         .option(ChannelOption.SO_RCVBUF, stack.options().rxBufferBytes())
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true) // the fault stage closes once the peer's FIN crossed
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            c.pipeline(ch);
+            pipeline(ch);
           }
         });
     InetAddress bind = stack.options().bindAddress();
     ChannelFuture f = bind != null && Addresses.isIpv6(bind) == Addresses.isIpv6(remote.getAddress())
         ? b.connect(remote, new InetSocketAddress(bind, 0))
         : b.connect(remote);
-    c.channel = f.channel();
     t.track(f.channel());
+    boolean late;
+    synchronized (this) {
+      channel = f.channel();
+      late = closed; // closed while the connect waited for a blackhole
+    }
+    if (late) {
+      f.channel().close();
+      return;
+    }
     f.addListener((ChannelFutureListener) fu -> {
-      if (!fu.isSuccess()) c.post(Ev.ERROR, 0);
+      if (!fu.isSuccess()) post(Ev.ERROR, 0);
     });
-    return c;
   }
 
   /**
@@ -62,7 +78,7 @@ final class TcpConn extends Conn {
    * address and reports a socket error).
    */
   static TcpConn unreachable(NetStack stack, SocketCtrl owner) {
-    TcpConn c = new TcpConn(stack, owner, false);
+    TcpConn c = new TcpConn(stack, owner, stack.faults(owner.adapterNumber()), false);
     c.post(Ev.ERROR, 0);
     return c;
   }
@@ -75,18 +91,27 @@ final class TcpConn extends Conn {
   void pipeline(Channel ch) {
     if (tls != null) ch.pipeline().addLast("tls", new TlsHandler(this, tls, host));
     ch.pipeline().addLast("adapter-events", new Handler());
+    ch.pipeline().addFirst("faults", faults.handler(false, !accepted)); // next to the socket, below TLS
   }
 
   /** A client accepted by a listening socket, without a ctrl until the script takes it. I/O thread. */
-  static TcpConn accepted(NetStack stack, Channel ch) {
-    TcpConn c = new TcpConn(stack, null, true);
+  static TcpConn accepted(NetStack stack, Channel ch, AdapterFaults faults) {
+    TcpConn c = new TcpConn(stack, null, faults, true);
     c.channel = ch;
     return c;
   }
 
-  private TcpConn(NetStack stack, SocketCtrl owner, boolean accepted) {
-    super(stack, owner);
+  private TcpConn(NetStack stack, SocketCtrl owner, AdapterFaults faults, boolean accepted) {
+    super(stack, owner, faults);
     this.accepted = accepted;
+  }
+
+  /** Also gives up a connect still waiting for a blackhole to clear. */
+  @Override
+  void close() {
+    AdapterFaults.Stall s = stall;
+    if (s != null) s.cancel();
+    super.close();
   }
 
   /** The peer's address: the server for a client socket, the client for an accepted one. */
@@ -172,5 +197,6 @@ final class TcpConn extends Conn {
   final boolean accepted;
   private TlsSettings tls; // null: plain TCP
   private String host; // the name given to connect, for SNI and the certificate check
+  private AdapterFaults.Stall stall; // a connect held by a blackhole; set on the device thread
   private final AtomicLong unsent = new AtomicLong(); // bytes handed to Netty and not yet flushed
 }

@@ -40,10 +40,11 @@ final class UdpConn extends Conn {
         .channelFactory(t.datagramChannels(v6))
         .option(ChannelOption.SO_BROADCAST, !v6)
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-        .handler(tls == null || remote.getPort() == 0 ? c.new Handler() : new ChannelInitializer<Channel>() {
+        .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("dtls", new DtlsHandler(c, real, tls, host));
+            ch.pipeline().addLast("faults", c.faults.handler(true, false)); // next to the socket, below DTLS
+            if (tls != null && remote.getPort() != 0) ch.pipeline().addLast("dtls", new DtlsHandler(c, real, tls, host));
             ch.pipeline().addLast("adapter-events", c.new Handler());
           }
         });
@@ -61,7 +62,7 @@ final class UdpConn extends Conn {
   }
 
   private UdpConn(NetStack stack, SocketCtrl owner, InetSocketAddress peer) {
-    super(stack, owner);
+    super(stack, owner, stack.faults(owner.adapterNumber()));
     this.peer = peer;
   }
 
@@ -84,6 +85,14 @@ final class UdpConn extends Conn {
     InetSocketAddress real = stack.options().routed(to);
     if (real != to) virtuals.put(real, to);
     ch.writeAndFlush(new DatagramPacket(data, real), done);
+  }
+
+  /** A datagram to a host without a route: it goes nowhere, and TX_OK follows from the event loop. Device thread. */
+  void unroutable(ByteBuf data) {
+    int len = data.readableBytes();
+    data.release();
+    Channel ch = channel;
+    if (ch != null) AdapterFaults.execute(ch.eventLoop(), () -> post(Ev.TX_OK, len));
   }
 
   @Override

@@ -80,7 +80,7 @@ public final class W5500 implements AdapterDriver {
       n.ipAssigned = true;
     } else {
       int attempt = epoch;
-      stack.later(DHCP_MS, () -> attempt == epoch && eth0.linkUp ? stack.applyNow(eth0.number(), LinkMessage.Change.IP_UP) : NetDelivery.NONE);
+      stack.later(DHCP_MS, () -> attempt == epoch && eth0.isLinkUp() ? stack.applyNow(eth0.number(), LinkMessage.Change.IP_UP) : NetDelivery.NONE);
     }
     return indication("CABLE_INSERT");
   }

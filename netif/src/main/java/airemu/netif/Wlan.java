@@ -115,7 +115,7 @@ public final class Wlan implements AdapterDriver {
 
   /** {@code wlan.getInfo()}: zeros and an empty gateway while not joined. */
   public Info info() {
-    if (sta == null || !sta.linkUp || target == null) return new Info("000000000000", "", 0);
+    if (sta == null || !sta.isLinkUp() || target == null) return new Info("000000000000", "", 0);
     return new Info(target.bssid(), sta.hasIp() ? sta.gateway() : "", target.rssi());
   }
 

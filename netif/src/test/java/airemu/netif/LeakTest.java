@@ -63,6 +63,55 @@ class LeakTest {
     assertNoByteBufLeaks();
   }
 
+  @Test
+  void faultsLeaveNoChannelThreadBufferOrWaitingConnectBehind() {
+    Transport transport = Transport.shared();
+    Environment env = Environment.create(List.of("LWIP_GP"), 3);
+    try (EchoPeer echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
+         TestDevice dev = TestDevice.start(Boards.air780(8), Boards.options(), env)) {
+      dev.expectPublish("IP_READY");
+      AdapterFaults faults = dev.call(() -> dev.stack().faults(Boards.GP));
+      int threads = 0;
+      for (int i = 0; i < WARM_UP + FAULT_CYCLES; i++) {
+        if (i == WARM_UP) threads = ManagementFactory.getThreadMXBean().getThreadCount(); // event loops started
+        // what is in flight when the socket closes: held both ways, paced, or a connect held by a blackhole
+        env.fault("LWIP_GP", new Fault.Bandwidth(i % 3 == 0 ? 8 : 100_000));
+        env.fault("LWIP_GP", new Fault.Loss(50));
+        SocketCtrl tcp = dev.tcp(null);
+        SocketCtrl udp = dev.udp(null, 0);
+        dev.run(() -> {
+          tcp.connect("127.0.0.1", echo.port(), false);
+          udp.connect("127.0.0.1", echo.port(), false);
+        });
+        for (int k = 0; k < 2; k++) dev.next(); // the two ON_LINEs, in either order
+        env.fault("LWIP_GP", new Fault.Latency(i % 2 == 0 ? 0 : 60_000, 0));
+        dev.run(() -> {
+          tcp.tx(TestDevice.bytes("x".repeat(2000)));
+          udp.tx(TestDevice.bytes("y".repeat(200)));
+        });
+        env.fault("LWIP_GP", new Fault.Blackhole());
+        SocketCtrl stalled = dev.tcp(null);
+        dev.run(() -> stalled.connect("127.0.0.1", echo.port(), false));
+        env.clear("LWIP_GP", Fault.Kind.BLACKHOLE);
+        env.fault("LWIP_GP", new Fault.Blackhole()); // the connect may have gone out: held again either way
+        dev.run(() -> {
+          tcp.release();
+          udp.release();
+          stalled.release();
+        });
+        env.clearAll("LWIP_GP");
+      }
+      Await.until("every socket to close", () -> transport.openChannels() == 0);
+      Await.until("every fault stage to go", () -> faults.liveHandlers().isEmpty());
+      assertEquals(0, faults.stalledConnects());
+      int after = ManagementFactory.getThreadMXBean().getThreadCount();
+      assertTrue(after <= threads, "threads " + threads + " -> " + after);
+    }
+    assertNoByteBufLeaks();
+  }
+
+  private static final int FAULT_CYCLES = 300;
+
   /**
    * One script turn: create, connect, send, get the echo, then one of three endings: close with
    * the echo still unread (its buffer must be freed), read then discon and wait for CLOSED, or read

@@ -39,18 +39,27 @@ final class TestDevice implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   static TestDevice start(NetProfile profile, NetOptions options) {
-    return start(profile, options, null);
+    return start(profile, options, (Transport) null);
   }
 
   /** Starts with the stack on {@code transport} (null: the shared one). */
   static TestDevice start(NetProfile profile, NetOptions options, Transport transport) {
-    TestDevice d = new TestDevice(profile, options, transport);
+    return start(profile, options, transport, NetStack.calm(profile));
+  }
+
+  /** Starts in {@code environment}, the network outside the device. */
+  static TestDevice start(NetProfile profile, NetOptions options, Environment environment) {
+    return start(profile, options, null, environment);
+  }
+
+  static TestDevice start(NetProfile profile, NetOptions options, Transport transport, Environment environment) {
+    TestDevice d = new TestDevice(profile, options, transport, environment);
     d.device.start();
     d.call(() -> null); // booted
     return d;
   }
 
-  private TestDevice(NetProfile profile, NetOptions options, Transport transport) {
+  private TestDevice(NetProfile profile, NetOptions options, Transport transport, Environment environment) {
     this.scheduler = Scheduler.create(Clock.system(), 1);
     DeviceListener listener = new DeviceListener() {
       @Override
@@ -59,7 +68,7 @@ final class TestDevice implements AutoCloseable {
       }
     };
     this.device = scheduler.newDevice(new Device.Options("test-device", Device.CrashPolicy.STOP, 60_000),
-        dev -> new Harness(dev, profile, options, transport), listener);
+        dev -> new Harness(dev, profile, options, transport, environment), listener);
   }
 
   // --- driving the device -------------------------------------------------------------------
@@ -114,9 +123,10 @@ final class TestDevice implements AutoCloseable {
   /** The next thing delivered to the script; fails after {@link #TIMEOUT}. */
   NetDelivery next() {
     try {
-      NetDelivery d = deliveries.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (d == null) throw new AssertionError("nothing delivered in " + TIMEOUT);
-      return d;
+      Timed t = deliveries.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (t == null) throw new AssertionError("nothing delivered in " + TIMEOUT);
+      lastAt = t.uptimeMillis();
+      return t.delivery();
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
@@ -139,11 +149,21 @@ final class TestDevice implements AutoCloseable {
 
   /** Asserts nothing is waiting to be delivered right now (events already handled only). */
   List<NetDelivery> pending() {
-    return List.copyOf(deliveries);
+    return deliveries.stream().map(Timed::delivery).toList();
   }
 
   List<String> log() {
     return log;
+  }
+
+  /** The device's uptime when the delivery last returned by {@link #next()} was handled. */
+  long lastDeliveredAt() {
+    return lastAt;
+  }
+
+  /** The device's uptime now. */
+  long uptimeMillis() {
+    return device.uptimeMillis();
   }
 
   @Override
@@ -198,17 +218,20 @@ final class TestDevice implements AutoCloseable {
     private final NetProfile profile;
     private final NetOptions options;
     private final Transport transport;
+    private final Environment environment;
 
-    Harness(Device dev, NetProfile profile, NetOptions options, Transport transport) {
+    Harness(Device dev, NetProfile profile, NetOptions options, Transport transport, Environment environment) {
       this.dev = dev;
       this.profile = profile;
       this.options = options;
       this.transport = transport;
+      this.environment = environment;
     }
 
     @Override
     public Step boot() {
-      stack = new NetStack(dev, profile, options, FirmwareLog.of(dev), transport != null ? transport : Transport.shared());
+      stack = new NetStack(dev, profile, options, environment, FirmwareLog.of(dev),
+          transport != null ? transport : Transport.shared());
       return resume();
     }
 
@@ -219,7 +242,7 @@ final class TestDevice implements AutoCloseable {
           e.task().run();
         } else if (m instanceof NetMessage nm) {
           NetDelivery d = nm.handle();
-          if (d != NetDelivery.NONE) deliveries.add(d);
+          if (d != NetDelivery.NONE) deliveries.add(new Timed(d, dev.uptimeMillis()));
         }
       }
       return Step.waitForMail();
@@ -236,6 +259,10 @@ final class TestDevice implements AutoCloseable {
   private final Scheduler scheduler;
   private final Device device;
   private volatile NetStack stack;
-  private final BlockingQueue<NetDelivery> deliveries = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Timed> deliveries = new LinkedBlockingQueue<>();
+  private volatile long lastAt;
+
+  /** A delivery and the device's uptime when the firmware handled it. */
+  private record Timed(NetDelivery delivery, long uptimeMillis) {}
   private final List<String> log = new CopyOnWriteArrayList<>();
 }

@@ -1,0 +1,351 @@
+package airemu.lua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import airemu.boards.BoardProfile;
+import airemu.config.BoardProfiles;
+import airemu.core.Device;
+import airemu.netif.Environment;
+import airemu.netif.Fault;
+import airemu.netif.NetOptions;
+import airemu.netif.peers.EchoPeer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The network broken on purpose, as scripts see it: the environment of a booted device changes
+ * while the script runs (driven from here, in step with the script's log lines), and the script
+ * observes the firmware's events, logs and return values against real peers on loopback.
+ */
+class NetworkFaultsTest {
+  private static final int FLAPS = 20;
+  private static final long DELAY = 200;
+  private static final int DNS_TIMEOUT = 500;
+
+  private static EchoPeer echo;
+  private static LineServer server;
+  private static NetOptions network;
+
+  @BeforeAll
+  static void startPeers() {
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    echo = EchoPeer.start(lo, 0);
+    server = new LineServer();
+    network = Emulation.TEST_NETWORK.withHost("echo.test", lo).withHost("server.test", lo).withDnsTimeoutMillis(DNS_TIMEOUT);
+  }
+
+  @AfterAll
+  static void stopPeers() {
+    echo.close();
+    server.close();
+  }
+
+  private static BoardProfile board(String id) {
+    try {
+      return BoardProfiles.find(id);
+    } catch (airemu.config.ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Environment calm(BoardProfile board) {
+    return DeviceSetup.calm(board, 1);
+  }
+
+  private static Emulation boot(BoardProfile board, Environment env, String script) {
+    String main = "ECHO = " + echo.port() + "\nSERVER = " + server.port() + "\n" + script;
+    return Emulation.run(board, Map.of("main.lua", main), Device.CrashPolicy.STOP, 5000, network, env);
+  }
+
+  /** The script's own lines ({@code log.info} from it), in order. */
+  private static List<String> userLines(Emulation emu) {
+    return emu.lines().stream().filter(l -> l.startsWith("I/user.")).toList();
+  }
+
+  /** Waits for the script's {@code n}-th line (1-based) and returns the lines from index {@code from}. */
+  private static List<String> userLinesUpTo(Emulation emu, int from, int n) {
+    int[] seen = {0};
+    emu.awaitLine(l -> l.startsWith("I/user.") && ++seen[0] == n);
+    return userLines(emu).subList(from, n);
+  }
+
+  // --- link flaps and an IP change: a libnet client keeps reconnecting -----------------------------
+
+  /**
+   * The canonical reconnecting client (spec 5) on {@code adapter}: it logs what it hears of the
+   * adapter, connects with libnet, sends one numbered line to the server per connection, and waits
+   * until the connection fails.
+   */
+  private static final String RECONNECTING = """
+      local libnet = require "libnet"
+      local TASK = "client"
+      local A = socket[ADAPTER]
+      sys.subscribe("IP_READY", function(ip, a) if a == A then log.info("net", "IP_READY", ip) end end)
+      sys.subscribe("IP_LOSE", function(a) if a == A then log.info("net", "IP_LOSE") end end)
+      sys.taskInitEx(function()
+        local n = 0
+        local rx = zbuff.create(64)
+        while true do
+          if not socket.adapter(A) then
+            log.info("c", "offline")
+            repeat sys.waitUntil("IP_READY") until socket.adapter(A)
+          end
+          local netc = socket.create(A, TASK)
+          socket.config(netc, nil, nil, nil, 300, 10, 3)
+          if libnet.connect(TASK, 15000, netc, "server.test", SERVER) then
+            n = n + 1
+            log.info("c", "online", n, socket.localIP(A))
+            log.info("c", "tx", n, libnet.tx(TASK, 15000, netc, "msg " .. n .. "\\n"))
+            while libnet.wait(TASK, 0, netc) do socket.rx(netc, rx) end
+            log.info("c", "lost", n)
+          else
+            log.info("c", "connect failed")
+          end
+          libnet.close(TASK, 5000, netc)
+          socket.release(netc)
+        end
+      end, TASK)
+      sys.run()
+      """;
+
+  private static void survivesFlapsAndAnIpChange(String adapterName, boolean bringUpByHand) throws Exception {
+    BoardProfile air8000 = board("air8000");
+    Environment env = calm(air8000);
+    server.received.clear();
+    try (Emulation emu = boot(air8000, env, "ADAPTER = \"" + adapterName + "\"\n" + RECONNECTING)) {
+      assertThat(userLinesUpTo(emu, 0, 1)).containsExactly("I/user.c offline"); // before the attach
+      int at = 1;
+      if (bringUpByHand) { // Wi-Fi comes up when the script connects it; wlan is not bound yet, so do it here
+        emu.network().bringUp(emu.network().netifs().stream().filter(n -> n.name().equals(adapterName)).findFirst().orElseThrow().number(), 0);
+      }
+      List<String> first = userLinesUpTo(emu, at, at + 3);
+      String ip = first.get(0).substring("I/user.net IP_READY ".length());
+      String local = first.get(1).substring("I/user.c online 1 ".length()); // socket.localIP: ip, mask, gateway, ipv6
+      assertThat(local).startsWith(ip + " ");
+      assertThat(first).containsExactly("I/user.net IP_READY " + ip, "I/user.c online 1 " + local, "I/user.c tx 1 true false");
+      assertThat(server.received.poll(20, TimeUnit.SECONDS)).isEqualTo("msg 1");
+      at += 3;
+      for (int n = 1; n <= FLAPS; n++) {
+        env.link(adapterName, false);
+        assertThat(userLinesUpTo(emu, at, at + 3)).containsExactly("I/user.net IP_LOSE", "I/user.c lost " + n, "I/user.c offline");
+        env.link(adapterName, true);
+        assertThat(userLinesUpTo(emu, at + 3, at + 6)).containsExactly("I/user.net IP_READY " + ip,
+            "I/user.c online " + (n + 1) + " " + local, "I/user.c tx " + (n + 1) + " true false");
+        assertThat(server.received.poll(20, TimeUnit.SECONDS)).isEqualTo("msg " + (n + 1));
+        at += 6;
+      }
+      String renumbered = "10.77.0.9";
+      env.changeIp(adapterName, renumbered);
+      int n = FLAPS + 1;
+      assertThat(userLinesUpTo(emu, at, at + 5)).containsExactly("I/user.net IP_LOSE", "I/user.c lost " + n,
+          "I/user.net IP_READY " + renumbered, "I/user.c online " + (n + 1) + " " + renumbered + local.substring(ip.length()),
+          "I/user.c tx " + (n + 1) + " true false");
+      assertThat(server.received.poll(20, TimeUnit.SECONDS)).isEqualTo("msg " + (n + 1));
+      assertThat(server.received).isEmpty();
+    }
+  }
+
+  @Test
+  void aLibnetClientOnCellularSurvivesTwentyLinkFlapsAndAnIpChange() throws Exception {
+    survivesFlapsAndAnIpChange("LWIP_GP", false);
+  }
+
+  @Test
+  void aLibnetClientOnWifiSurvivesTwentyLinkFlapsAndAnIpChange() throws Exception {
+    survivesFlapsAndAnIpChange("LWIP_STA", true);
+  }
+
+  // --- faults -------------------------------------------------------------------------------------
+
+  /** A script whose task "t" waits for the cellular link, then runs {@code body}; the script ends when it does. */
+  private static String task(String body) {
+    return """
+        local libnet = require "libnet"
+        sys.taskInitEx(function()
+          sys.waitUntil("IP_READY")
+          local netc = socket.create(nil, "t")
+          socket.config(netc)
+        """ + body + """
+          os.exit(0)
+        end, "t")
+        sys.run()
+        """;
+  }
+
+  /** Runs {@link #task} on an Air780EPM whose cellular adapter has {@code fault} (and what {@code env} has). */
+  private static List<String> runFaulted(Environment env, Fault fault, String body) {
+    BoardProfile board = board("air780epm");
+    env = env != null ? env : calm(board);
+    env.fault("LWIP_GP", fault);
+    try (Emulation emu = boot(board, env, task(body))) {
+      emu.awaitExit();
+      return emu.scriptLines().stream().filter(l -> !l.startsWith("D/user.libnet")).toList();
+    }
+  }
+
+  @Test
+  void aDnsFailureGivesTheScriptTheModulesFailedLookup() {
+    List<String> lines = runFaulted(null, new Fault.Dns(false), """
+          log.info("t", libnet.connect("t", 5000, netc, "echo.test", ECHO), socket.state(netc))
+        """);
+    assertThat(lines.get(0)).isEqualTo("D/socket connect to echo.test," + echo.port());
+    assertThat(lines.get(1)).isEqualTo("D/net adatper 1 dns server 223.5.5.5");
+    assertThat(lines.get(2)).startsWith("D/net dns udp sendto 223.5.5.5:53 from 10.");
+    assertThat(lines.subList(3, lines.size())).containsExactly("I/DNS echo.test NXDOMAIN", "I/user.t false 2 等待DNS");
+  }
+
+  @Test
+  void aDnsTimeoutFailsTheConnectOnlyWhenTheLookupGivesUp() {
+    List<String> lines = runFaulted(null, new Fault.Dns(true), """
+          local t0 = mcu.ticks()
+          local ok = libnet.connect("t", 5000, netc, "echo.test", ECHO)
+          log.info("t", ok, mcu.ticks() - t0 >= DNS_TIMEOUT)
+        """.replace("DNS_TIMEOUT", String.valueOf(DNS_TIMEOUT)));
+    assertThat(lines.subList(lines.size() - 2, lines.size())).containsExactly("E/DNS no ipv6, no ipv4", "I/user.t false true");
+  }
+
+  @Test
+  void anUnreachableHostFailsTheConnectAtOnceWithLwipsNoRoute() {
+    List<String> lines = runFaulted(null, new Fault.Unreachable("127.0.0.1"), """
+          local cbc = socket.create(nil, function(sc, event, param)
+            if event == socket.ON_LINE then log.info("cb", "ON_LINE", param) sys.publish("DONE") end
+          end)
+          socket.config(cbc)
+          socket.connect(cbc, "127.0.0.1", ECHO)
+          sys.waitUntil("DONE")
+        """);
+    assertThat(lines).containsExactly("D/socket connect to 127.0.0.1," + echo.port(),
+        "D/net adapter 1 connect 127.0.0.1:" + echo.port() + " TCP", "D/net adapter 1 socket 0 connect error -4",
+        "I/user.cb ON_LINE -1");
+  }
+
+  @Test
+  void latencyAndBandwidthMakeTheEchoAsLateAsTheScriptsOwnClockSays() {
+    BoardProfile board = board("air780epm");
+    Environment env = calm(board);
+    env.fault("LWIP_GP", new Fault.Bandwidth(64)); // 8,000 bytes a second each way
+    List<String> lines = runFaulted(env, new Fault.Latency(DELAY, 0), """
+          local t0 = mcu.ticks()
+          libnet.connect("t", 5000, netc, "127.0.0.1", ECHO)
+          local t1 = mcu.ticks()
+          libnet.tx("t", 5000, netc, string.rep("z", 4000))
+          local got, rx = 0, zbuff.create(4096)
+          while got < 4000 and libnet.wait("t", 5000, netc) do got = got + select(2, socket.rx(netc, rx)) rx:del() end
+          local t2 = mcu.ticks()
+          log.info("t", got, t1 - t0 >= 2 * DELAY, t2 - t1 >= 2 * DELAY + 500)
+        """.replace("DELAY", String.valueOf(DELAY)));
+    assertThat(lines).endsWith("I/user.t 4000 true true"); // 4,000 bytes take 500 ms each way, shared line or not
+  }
+
+  @Test
+  void aBlackholeTimesOutLibnetWithoutFailingTheConnectionAndItFlowsAgainAfter() {
+    BoardProfile board = board("air780epm");
+    Environment env = calm(board);
+    try (Emulation emu = boot(board, env, task("""
+          log.info("t", "connect", libnet.connect("t", 5000, netc, "127.0.0.1", ECHO))
+          sys.waitUntil("BLACKHOLE")
+          log.info("t", "tx", libnet.tx("t", 300, netc, "stuck"))
+          log.info("t", "wait", libnet.wait("t", 300, netc), socket.state(netc))
+          sys.waitUntil("CLEARED")
+          log.info("t", "wait", libnet.wait("t", 5000, netc))
+          local rx = zbuff.create(16)
+          socket.rx(netc, rx)
+          log.info("t", "echo", rx:toStr(0, rx:used()))
+        """))) {
+      emu.awaitLine("I/user.t connect true");
+      env.fault("LWIP_GP", new Fault.Blackhole());
+      emu.device().post(new SysPublish("BLACKHOLE"));
+      emu.awaitLine(l -> l.startsWith("I/user.t wait"));
+      env.clear("LWIP_GP", Fault.Kind.BLACKHOLE);
+      emu.device().post(new SysPublish("CLEARED"));
+      emu.awaitExit();
+      assertThat(userLines(emu)).containsExactly("I/user.t connect true", "I/user.t tx false false",
+          "I/user.t wait true 5 在线", "I/user.t wait true true", "I/user.t echo stuck");
+    }
+  }
+
+  @Test
+  void aResetLooksToTheScriptLikeThePeerResettingTheConnection() {
+    BoardProfile board = board("air780epm");
+    Environment env = calm(board);
+    try (Emulation emu = boot(board, env, task("""
+          log.info("t", "connect", libnet.connect("t", 5000, netc, "127.0.0.1", ECHO))
+          log.info("t", "wait", libnet.wait("t", 0, netc), socket.state(netc), socket.tx(netc, "x"))
+        """))) {
+      emu.awaitLine("I/user.t connect true");
+      env.reset("LWIP_GP");
+      emu.awaitExit();
+      assertThat(userLines(emu)).containsExactly("I/user.t connect true", "I/user.t wait false 5 false true false");
+    }
+  }
+
+  /** A TCP server that collects the lines its clients send, whatever connection they come on. */
+  static final class LineServer implements AutoCloseable {
+    final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+    LineServer() {
+      channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                private final StringBuilder line = new StringBuilder();
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                  ByteBuf b = (ByteBuf) msg;
+                  String text = b.toString(StandardCharsets.UTF_8);
+                  b.release();
+                  for (char c : text.toCharArray()) {
+                    if (c == '\n') {
+                      received.add(line.toString());
+                      line.setLength(0);
+                    } else {
+                      line.append(c);
+                    }
+                  }
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                  ctx.close();
+                }
+              });
+            }
+          })
+          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
+    }
+
+    int port() {
+      return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+      channel.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel channel;
+  }
+}
