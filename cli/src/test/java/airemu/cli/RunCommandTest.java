@@ -209,16 +209,28 @@ class RunCommandTest {
     Path scenario = dir.resolve("drop.yaml");
     Files.writeString(scenario, """
         timeline:
-          - at: 100ms
+          - at: 100ms         # before the attach: the modem searches until the link returns
             do: link-down
             adapter: LWIP_GP
             for: 100ms
+          - at: 3s            # a second after the attach
+            do: flap
+            adapter: LWIP_GP
+            down: 200ms
         """);
-    Result r = airemu("run", "--plain", "--timeout", "30s", "--scenario", scenario.toString(), "--expect", "I/user.t done",
-        project("sys.timerStart(function() log.info('t', 'done') end, 1000) sys.run()"));
+    Result r = airemu("run", "--plain", "--timeout", "30s", "--scenario", scenario.toString(), "--expect", "I/user.t IP_READY 2",
+        project("""
+            local n = 0
+            sys.subscribe("IP_READY", function(ip, a) n = n + 1 log.info("t", "IP_READY", n, a) end)
+            sys.subscribe("IP_LOSE", function(a) log.info("t", "IP_LOSE", a) end)
+            sys.run()
+            """));
     assertThat(r.code).as(r.out + r.err).isZero();
+    assertThat(r.out.lines().filter(l -> l.startsWith("I/user.t")).toList())
+        .containsExactly("I/user.t IP_READY 1 1", "I/user.t IP_LOSE 1", "I/user.t IP_READY 2 1");
     assertThat(r.err.lines().map(l -> l.replaceAll("\\[\\d{8}\\.\\d{3}]", "[T]")).toList())
-        .containsExactly("airemu: [T] LWIP_GP link down", "airemu: [T] LWIP_GP link up");
+        .containsExactly("airemu: [T] LWIP_GP link down", "airemu: [T] LWIP_GP link up", "airemu: [T] LWIP_GP link down",
+            "airemu: [T] LWIP_GP link up");
 
     Files.writeString(scenario, """
         timeline:
