@@ -284,13 +284,18 @@ final class RunCommand implements Callable<Integer> {
     Scenario timeline = scenario == null ? null : Scenario.load(scenario);
     Environment environment = DeviceSetup.calm(profile, timeline == null ? 0 : timeline.seed());
     Events[] events = new Events[1]; // made with the device, which the listener below must not wait for
+    var firmware = new java.util.concurrent.atomic.AtomicReference<LuaFirmware>(); // of the current boot
     try (EmbeddedNetwork network = EmbeddedNetwork.start(hosts, echoPort, !noPeers);
         Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
       DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options())
           .withEnvironment(environment).withAccessPoints(accessPoints());
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
-          d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
+          d -> {
+            LuaFirmware fw = LuaFirmware.forDevice(d, setup);
+            firmware.set(fw);
+            return fw;
+          }, new DeviceListener() {
             @Override
             public void onLog(Device d, LogRecord record) {
               ports.log(record);
@@ -310,7 +315,10 @@ final class RunCommand implements Callable<Integer> {
         ports.openLogPort(logPorts, eol, logPortTimestamps, profile, device, LuaFirmware.uniqueId(device.name(), profile));
       }
       ports.openUarts(device);
-      Controls controls = new Controls(device, environment);
+      Controls controls = new Controls(device, environment, () -> {
+        LuaFirmware fw = firmware.get();
+        return fw == null ? null : fw.network();
+      });
       events[0] = new Events(device);
       events[0].follow(environment);
       events[0].subscribe(e -> {

@@ -5,10 +5,13 @@ import airemu.config.Durations;
 import airemu.core.Device;
 import airemu.netif.Environment;
 import airemu.netif.Fault;
+import airemu.netif.NetStack;
+import airemu.netif.Netif;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * The levers a user pulls on a running device, in one small command language shared by the console
@@ -32,10 +35,29 @@ public final class Controls {
       "reboot                                   press the module's reset button",
       "help                                     this list");
 
-  public Controls(Device device, Environment environment) {
+  /** @param network the device's network of the current boot, or null before the first */
+  public Controls(Device device, Environment environment, Supplier<NetStack> network) {
     this.device = device;
     this.environment = environment;
+    this.network = network;
     this.random = new SplittableRandom(environment.seed());
+  }
+
+  /** What the device itself has made of an adapter: registered, ready and its address; null before a boot. */
+  public record DeviceView(boolean registered, boolean ready, String ip) {
+    public String describe() {
+      return !registered ? "not registered" : ready ? "ready " + ip : "not ready";
+    }
+  }
+
+  /** The device's view of {@code adapter} in its current boot, or null (not booted, or no such adapter). */
+  public DeviceView deviceView(String adapter) {
+    NetStack net = network.get();
+    if (net == null) return null;
+    for (Netif n : net.netifs()) {
+      if (n.name().equals(adapter)) return new DeviceView(n.isRegistered(), n.isReady(), n.ipv4());
+    }
+    return null;
   }
 
   public Environment environment() {
@@ -121,6 +143,8 @@ public final class Controls {
           s.ip() ? "ready" : "lost"));
       if (s.nextIp() != null) b.append(" next ip ").append(s.nextIp());
       for (Fault f : s.faults()) b.append(", ").append(f.describe());
+      DeviceView v = deviceView(s.adapter());
+      if (v != null) b.append("; device: ").append(v.describe());
       lines.add(b.toString().stripTrailing());
     }
     return String.join("\n", lines);
@@ -215,5 +239,6 @@ public final class Controls {
 
   private final Device device;
   private final Environment environment;
+  private final Supplier<NetStack> network;
   private final SplittableRandom random;
 }

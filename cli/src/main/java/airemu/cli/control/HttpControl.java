@@ -96,8 +96,11 @@ public final class HttpControl implements AutoCloseable {
     for (var s : controls.environment().status()) {
       List<String> faults = new ArrayList<>();
       for (var f : s.faults()) faults.add(Json.quote(f.describe()));
+      Controls.DeviceView v = controls.deviceView(s.adapter());
+      String device = v == null ? "null" : "{\"registered\":" + v.registered() + ",\"ready\":" + v.ready()
+          + ",\"ip\":" + Json.quote(v.ip()) + "}";
       adapters.add("{\"adapter\":" + Json.quote(s.adapter()) + ",\"link\":" + s.link() + ",\"ip\":" + s.ip()
-          + ",\"nextIp\":" + Json.quote(s.nextIp()) + ",\"faults\":[" + String.join(",", faults) + "]}");
+          + ",\"nextIp\":" + Json.quote(s.nextIp()) + ",\"faults\":[" + String.join(",", faults) + "],\"device\":" + device + "}");
     }
     return b.append(String.join(",", adapters)).append("]}").toString();
   }

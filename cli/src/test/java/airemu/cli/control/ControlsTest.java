@@ -37,23 +37,28 @@ class ControlsTest {
   private Device device;
   private Environment environment;
   private Controls controls;
+  private volatile LuaFirmware firmware;
   private final List<String> changes = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void boot() throws Exception {
     var board = BoardProfiles.find("air8000");
-    Files.writeString(dir.resolve("main.lua"), "sys.run()");
+    Files.writeString(dir.resolve("main.lua"), "log.info('t', 'booted') sys.run()");
+    var booted = new java.util.concurrent.CountDownLatch(1);
     environment = DeviceSetup.calm(board, 7);
     environment.addListener(c -> changes.add(c.describe()));
     DeviceSetup setup = DeviceSetup.of(board, Project.open(dir), dir.resolve("fs")).withEnvironment(environment);
     scheduler = Scheduler.create(Clock.system(), 1);
     device = scheduler.newDevice(new Device.Options("dev", Device.CrashPolicy.STOP, 5000),
-        d -> LuaFirmware.forDevice(d, setup), new DeviceListener() {
+        d -> firmware = LuaFirmware.forDevice(d, setup), new DeviceListener() {
           @Override
-          public void onLog(Device d, LogRecord record) {}
+          public void onLog(Device d, LogRecord record) {
+            if (record.text().equals("I/user.t booted")) booted.countDown();
+          }
         });
     device.start();
-    controls = new Controls(device, environment);
+    assertThat(booted.await(20, TimeUnit.SECONDS)).isTrue();
+    controls = new Controls(device, environment, () -> firmware == null ? null : firmware.network());
   }
 
   @AfterEach
@@ -71,9 +76,10 @@ class ControlsTest {
     assertThat(controls.execute("fault dns LWIP_GP timeout")).isEqualTo("LWIP_GP dns timeout");
     assertThat(controls.execute("ip change LWIP_GP 10.9.8.7")).isEqualTo("LWIP_GP ip change 10.9.8.7");
     assertThat(controls.status().lines().findFirst().orElseThrow()).matches("dev running, uptime \\d+ ms, boot 1");
-    assertThat(controls.status()).contains("LWIP_GP   link down ip ready next ip 10.9.8.7, dns timeout")
-        .contains("LWIP_STA  link up   ip ready, latency 300ms ±50ms, loss 20%")
-        .contains("LWIP_AP   link up   ip ready");
+    assertThat(controls.status()).contains("LWIP_GP   link down ip ready next ip 10.9.8.7, dns timeout; device: not ready")
+        .contains("LWIP_STA  link up   ip ready, latency 300ms ±50ms, loss 20%; device: not ready")
+        .contains("LWIP_AP   link up   ip ready; device: not ready")
+        .contains("LWIP_ETH  link up   ip ready; device: not registered");
     assertThat(controls.execute("clear LWIP_STA loss")).isEqualTo("LWIP_STA clear loss");
     assertThat(controls.execute("clear LWIP_GP")).isEqualTo("LWIP_GP clear");
     assertThat(environment.link("LWIP_GP")).isTrue();
@@ -191,7 +197,8 @@ class ControlsTest {
       var status = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/status")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(status.body()).matches("\\{\"device\":\\{\"name\":\"dev\",\"running\":true,\"uptime\":\\d+,\"boot\":1},"
-          + "\"adapters\":\\[\\{\"adapter\":\"LWIP_GP\",\"link\":false,\"ip\":true,\"nextIp\":null,\"faults\":\\[]},.*\n");
+          + "\"adapters\":\\[\\{\"adapter\":\"LWIP_GP\",\"link\":false,\"ip\":true,\"nextIp\":null,\"faults\":\\[],"
+          + "\"device\":\\{\"registered\":true,\"ready\":false,\"ip\":\"0.0.0.0\"}},.*\n");
 
       var bad = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/command"))
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString("link down ETH9")).build(),
@@ -211,7 +218,7 @@ class ControlsTest {
         new java.io.PrintWriter(out), controls, new Events(device));
     t.join(10_000);
     assertThat(out.toString().lines().toList()).startsWith("airemu> LWIP_STA blackhole")
-        .contains("airemu> LWIP_STA  link up   ip ready, blackhole")
+        .contains("airemu> LWIP_STA  link up   ip ready, blackhole; device: not ready")
         .endsWith("airemu> unknown command 'nonsense'; type 'help' for the list");
   }
 }
