@@ -42,9 +42,10 @@ class ScaleTest {
         sys.run()
         """);
     Path idleProject = Files.createDirectories(dir.resolve("idle"));
-    // idle once attached: the IP_READY that follows boot is the last thing it is stepped for
+    // idle once attached: the network's time (NTP_UPDATE after IP_READY) is the last thing the
+    // cellular attach brings, so the last thing it is stepped for
     Files.writeString(idleProject.resolve("main.lua"),
-        "sys.taskInit(function() sys.waitUntil('IP_READY') log.info('idle', 'booted') end) sys.run()");
+        "sys.subscribe('NTP_UPDATE', function() log.info('idle', 'booted') end) sys.run()");
     BoardProfile board = BoardProfiles.find("air780epm");
     Project p = Project.open(project), idle = Project.open(idleProject);
     int threadsBefore = Thread.activeCount();
