@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code scale}: 1,000 devices, each running ten tasks that {@code sys.wait(1000)} in a loop:
  *       threads, heap, resident memory and CPU; then the same devices idle (no timers): CPU.
  *   <li>{@code tasks}: 10,000 tasks in one device, each doing ten {@code sys.wait(10)}: wall time.
+ *   <li>{@code socket}: the socket library against a plain Netty client on the same peers: 1 KiB
+ *       ping-pong, 64 MiB up paced on TX_OK, 64 MiB down into a zbuff ({@link SocketBench}).
  *   <li>{@code tls}: TLS 1.2 against plain TCP, ping-pong and bulk ({@link TlsBench}).
  * </ul>
  */
@@ -45,10 +47,12 @@ public final class Bench {
       case "scale" -> scale();
       case "tasks" -> tasks();
       case "tls" -> TlsBench.run();
+      case "socket" -> SocketBench.run();
       default -> {
         startup();
         scale();
         tasks();
+        SocketBench.run();
         TlsBench.run();
       }
     }
