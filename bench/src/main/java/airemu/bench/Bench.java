@@ -48,6 +48,7 @@ public final class Bench {
       case "tasks" -> tasks();
       case "tls" -> TlsBench.run();
       case "socket" -> SocketBench.run();
+      case "ping-pong" -> SocketBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 5, false);
       default -> {
         startup();
         scale();

@@ -67,6 +67,11 @@ final class SocketBench {
   private SocketBench() {}
 
   static void run() throws Exception {
+    run(3, true);
+  }
+
+  /** {@code runs} rounds of the three rows, or of the ping-pong alone. */
+  static void run(int runs, boolean bulk) throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     EventLoopGroup peers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup client = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -79,9 +84,14 @@ final class SocketBench {
       int sinkPort = port(sinkServer), sourcePort = port(sourceServer);
       System.out.printf("socket: %d ping-pongs of %d B; %d MiB up in %d KiB libnet.tx; %d MiB down into a zbuff%n",
           ROUNDS, MESSAGE, BULK >> 20, CHUNK >> 10, BULK >> 20);
-      for (int run = 1; run <= 3; run++) {
+      for (int run = 1; run <= runs; run++) {
         long dPing = device(PING_PONG, echo.port(), null);
         long pPing = plain(client, echo.port(), new PingPong());
+        if (!bulk) {
+          System.out.printf("socket: run %d: ping-pong %,d/s (plain %,d/s, %.2fx)%n", run,
+              perSecond(ROUNDS, dPing), perSecond(ROUNDS, pPing), (double) pPing / dPing);
+          continue;
+        }
         sink.expect(BULK);
         long dUp = device(UPLOAD, sinkPort, sink.done);
         sink.expect(BULK);
@@ -167,13 +177,23 @@ final class SocketBench {
       sys.run()
       """;
 
-  private static final String UPLOAD = """
-      local libnet = require "libnet"
-      sys.taskInitEx(function()
-        sys.waitUntil("IP_READY")
-        local netc = socket.create(nil, "b")
-        socket.config(netc)
-        assert(libnet.connect("b", 15000, netc, "bench.test", PORT_NUMBER))
+  /** A libnet task, as the demos write one, connected to the peer when {@code body} runs. */
+  private static String libnetTask(String body) {
+    return """
+        local libnet = require "libnet"
+        sys.taskInitEx(function()
+          sys.waitUntil("IP_READY")
+          local netc = socket.create(nil, "b")
+          socket.config(netc)
+          assert(libnet.connect("b", 15000, netc, "bench.test", PORT_NUMBER))
+        """ + body + """
+          os.exit(0)
+        end, "b")
+        sys.run()
+        """;
+  }
+
+  private static final String UPLOAD = libnetTask("""
         local chunk = string.rep("u", CHUNK)
         log.info("bench", "go")
         for i = 1, BULK // CHUNK do
@@ -181,19 +201,10 @@ final class SocketBench {
           if not ok then log.error("bench", "tx failed at", i) os.exit(1) end
         end
         log.info("bench", "done")
-        os.exit(0)
-      end, "b")
-      sys.run()
-      """;
+      """);
 
-  private static final String DOWNLOAD = """
-      local libnet = require "libnet"
-      sys.taskInitEx(function()
-        sys.waitUntil("IP_READY")
-        local netc = socket.create(nil, "b")
-        socket.config(netc)
+  private static final String DOWNLOAD = libnetTask("""
         local buf, md, total = zbuff.create(65536), crypto.hash_init("MD5"), 0
-        assert(libnet.connect("b", 15000, netc, "bench.test", PORT_NUMBER))
         log.info("bench", "go")
         while total < BULK do
           local ok, n = socket.rx(netc, buf)
@@ -211,10 +222,7 @@ final class SocketBench {
           log.error("bench", "received", total, digest) os.exit(1)
         end
         log.info("bench", "done")
-        os.exit(0)
-      end, "b")
-      sys.run()
-      """;
+      """);
 
   // --- the plain Netty client --------------------------------------------------------------------
 
@@ -276,9 +284,8 @@ final class SocketBench {
 
   /** Writes while the channel is writable; done when the sink has it all. */
   private static final class Upload extends Job {
-    private final ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[CHUNK]));
+    private final Pump pump = new Pump(new byte[CHUNK]);
     private final CompletableFuture<Long> sinkDone;
-    private long sent;
 
     Upload(CompletableFuture<Long> sinkDone) {
       this.sinkDone = sinkDone;
@@ -287,18 +294,29 @@ final class SocketBench {
     @Override
     void begin(ChannelHandlerContext ctx) {
       sinkDone.thenAccept(t -> finish());
-      pump(ctx);
+      pump.run(ctx);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      pump(ctx);
+      pump.run(ctx);
+    }
+  }
+
+  /** Writes {@link #BULK} bytes, {@code chunk} after {@code chunk}, as fast as the connection takes them. */
+  private static final class Pump {
+    private final ByteBuf chunk;
+    private long sent;
+
+    Pump(byte[] chunk) {
+      this.chunk = Unpooled.wrappedBuffer(chunk);
     }
 
-    private void pump(ChannelHandlerContext ctx) {
+    void run(ChannelHandlerContext ctx) {
       while (sent < BULK && ctx.channel().isWritable()) {
-        ctx.write(chunk.duplicate());
-        sent += CHUNK;
+        int n = (int) Math.min(chunk.capacity(), BULK - sent);
+        ctx.write(chunk.retainedSlice(0, n));
+        sent += n;
       }
       ctx.flush();
     }
@@ -363,32 +381,22 @@ final class SocketBench {
     }
   }
 
-  /** Writes {@link #BULK} bytes of the pattern as fast as the connection takes them. */
+  /** Sends {@link #BULK} bytes of the pattern to whoever connects. */
   private static final class Source extends ChannelInboundHandlerAdapter {
-    private final ByteBuf pattern;
-    private long sent;
+    private final Pump pump;
 
     Source(byte[] pattern) {
-      this.pattern = Unpooled.wrappedBuffer(pattern);
+      this.pump = new Pump(pattern);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      pump(ctx);
+      pump.run(ctx);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      pump(ctx);
-    }
-
-    private void pump(ChannelHandlerContext ctx) {
-      while (sent < BULK && ctx.channel().isWritable()) {
-        int n = (int) Math.min(pattern.capacity(), BULK - sent);
-        ctx.write(pattern.retainedSlice(0, n));
-        sent += n;
-      }
-      ctx.flush();
+      pump.run(ctx);
     }
 
     @Override
