@@ -58,7 +58,7 @@ import org.bouncycastle.util.io.pem.PemReader;
 final class TlsSettings {
 
   static TlsSettings parse(boolean datagram, TlsArgs a) {
-    TlsSettings s = new TlsSettings(datagram, a.serverCert() != null || a.clientCert() != null);
+    TlsSettings s = new TlsSettings(a.serverCert() != null || a.clientCert() != null);
     boolean certificateMode = !datagram || a.clientKey() != null || (a.serverCert() != null && a.clientCert() == null);
     if (!certificateMode) {
       s.psk = a.serverCert();
@@ -88,8 +88,7 @@ final class TlsSettings {
     return s;
   }
 
-  private TlsSettings(boolean datagram, boolean verify) {
-    this.datagram = datagram;
+  private TlsSettings(boolean verify) {
     this.verify = verify;
   }
 
@@ -189,7 +188,6 @@ final class TlsSettings {
 
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-  final boolean datagram; // DTLS over the UDP socket, else TLS over TCP
   final boolean verify; // authmode required: a server or client certificate argument was given
   List<X509Certificate> trusted = List.of(); // the CA chain the server must lead to
   List<X509Certificate> clientChain; // mutual TLS: the client's certificates, leaf first; null: none

@@ -456,6 +456,16 @@ class TlsTest {
     mutualEchoes(true, "-dtls1_2");
   }
 
+  /** network_init_tls sets DTLS 1.2 as minimum and maximum: a DTLS 1.0 server is refused. */
+  @Test
+  void aDtls10OnlyServerFailsAsOnTheModule() {
+    try (OpensslServer s = OpensslServer.start(true, serving("server", "-dtls1", "-cipher", "DEFAULT@SECLEVEL=0"))) {
+      SocketCtrl c = connected(true, trusting(caPem), s.port());
+      dev.expect(c, ON_LINE, -1);
+      assertTrue(dev.log().contains("TLS handshake failed 0x6e80 !!"), dev.log().toString());
+    }
+  }
+
   @Test
   void dtlsAnswersACookieAndReassemblesAFragmentedCertificate() {
     // -listen: a HelloVerifyRequest first; -mtu 300: the certificate comes in pieces
