@@ -10,7 +10,6 @@ import airemu.lua.DeviceSetup;
 import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
 import airemu.netif.NetOptions;
-import airemu.netif.peers.EchoPeer;
 import airemu.netif.peers.Pki;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -38,10 +37,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tls}: what TLS costs a script, against plain TCP. One device on an Air780EPM profile talks
- * to an echo peer on loopback (plain: {@link EchoPeer}; TLS 1.2: a Netty echo behind the JDK's TLS
- * with an EC certificate), through libnet as demos do: 1,000 ping-pongs of 32 bytes (each waits for
- * its TX_OK and its echo), then 4 MiB sent in 16 KiB {@code socket.tx} calls and echoed back. Three
- * runs each; times are the device's {@code mcu.ticks}.
+ * to the same Netty echo on loopback, once as it is and once behind the JDK's TLS 1.2 with an EC
+ * certificate, through libnet as demos do: 1,000 ping-pongs of 32 bytes (each waits for its TX_OK
+ * and its echo), then 4 MiB sent in 16 KiB {@code socket.tx} calls and echoed back. One run of each
+ * warms the JIT up, then three runs each are measured, plain and TLS in turn; times are the
+ * device's {@code mcu.ticks}.
  */
 final class TlsBench {
   private TlsBench() {}
@@ -54,25 +54,36 @@ final class TlsBench {
     SslContext ssl = SslContextBuilder.forServer(cert.key(), x509).protocols("TLSv1.2").build();
     InetAddress loopback = InetAddress.getLoopbackAddress();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    try (EchoPeer plain = EchoPeer.start(loopback, 0)) {
-      Channel tls = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Echo());
-            }
-          }).bind(loopback, 0).sync().channel();
+    try {
+      Channel plain = echo(group, loopback, null);
+      Channel tls = echo(group, loopback, ssl);
+      int plainPort = ((InetSocketAddress) plain.localAddress()).getPort();
       int tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
+      measure(false, plainPort); // warm-up, not counted
+      measure(true, tlsPort);
       for (int run = 1; run <= 3; run++) {
-        long[] p = measure(false, plain.port());
+        long[] p = measure(false, plainPort);
         long[] t = measure(true, tlsPort);
         System.out.printf("tls: run %d: 1,000 ping-pongs of 32 B: plain %d ms, TLS 1.2 %d ms; 4 MiB echoed: plain %d ms"
             + " (%.1f MiB/s), TLS 1.2 %d ms (%.1f MiB/s)%n", run, p[0], t[0], p[1], 4000.0 / p[1], t[1], 4000.0 / t[1]);
       }
+      plain.close().sync();
       tls.close().sync();
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
+  }
+
+  /** A Netty echo server on a free port of {@code bind}, behind TLS when {@code ssl} is not null. */
+  private static Channel echo(EventLoopGroup group, InetAddress bind, SslContext ssl) throws InterruptedException {
+    return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (ssl != null) ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+            ch.pipeline().addLast(new Echo());
+          }
+        }).bind(bind, 0).sync().channel();
   }
 
   /** {ping-pong ms, bulk ms} of one device run. */
@@ -97,7 +108,7 @@ final class TlsBench {
     return new long[] {Long.parseLong(results.get(0)), Long.parseLong(results.get(1))};
   }
 
-  /** Echoes what it reads; the TLS handler in front decrypts and encrypts. */
+  /** Echoes what it reads; a TLS handler in front decrypts and encrypts. */
   private static final class Echo extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -156,7 +156,7 @@ public final class LuaFirmware implements Firmware {
     return McuLib.uniqueId(deviceName, board.uniqueIdBytes());
   }
 
-  /** The device's wall clock as scripts read it ({@code os.time}), in epoch milliseconds. */
+  /** The device's wall clock as scripts read it ({@code os.time}) and TLS checks certificates against, in epoch milliseconds. Any thread. */
   long wallMillis() {
     return device.clock().currentTimeMillis() + wallOffsetMillis;
   }
@@ -495,7 +495,7 @@ public final class LuaFirmware implements Firmware {
   private int delivered; // messages handed over in this step
   private boolean yieldTurn;
   private int logLevel = 1; // shared with log.setLevel: C lines obey it too
-  private long wallOffsetMillis; // device wall clock minus host wall clock (moved by network time)
+  private volatile long wallOffsetMillis; // device wall clock minus host wall clock (moved by network time); TLS reads it on I/O threads
   private int timezoneQuarters = 32;
   private String abortKind; // why the VM is being stopped: watchdog, exit, reboot
   private int abortCode;

@@ -91,6 +91,7 @@ final class SocketLib {
             fw.device().log((text + "\n").getBytes(StandardCharsets.UTF_8));
           }
         });
+    net.wallClock(fw::wallMillis); // certificates are checked against the RTC that network time sets
     L.getGlobal("socket");
     for (Map.Entry<String, Integer> e : fw.board().era().adapterNumbers().entrySet()) {
       L.push((long) e.getValue());

@@ -53,6 +53,17 @@ final class CertCheck {
     return flags;
   }
 
+  /**
+   * The alert mbedtls sends for a rejected certificate ({@code ssl_parse_certificate_verify}): a
+   * name mismatch first, then expiry, then an unknown CA, else certificate_unknown.
+   */
+  static short alert(int flags) {
+    if ((flags & CN_MISMATCH) != 0) return 42; // bad_certificate
+    if ((flags & EXPIRED) != 0) return 45; // certificate_expired
+    if ((flags & NOT_TRUSTED) != 0) return 48; // unknown_ca
+    return 46; // certificate_unknown
+  }
+
   private static int timeFlags(X509Certificate c, Date now) {
     if (now.after(c.getNotAfter())) return EXPIRED;
     if (now.before(c.getNotBefore())) return FUTURE;

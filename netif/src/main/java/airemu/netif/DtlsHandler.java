@@ -1,54 +1,41 @@
 package airemu.netif;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DatagramTransport;
 
 /**
- * DTLS over a UDP channel, in front of {@link UdpConn}'s handler; the datagram transport Bouncy
- * Castle's DTLS runs on. Only datagrams from the connected peer count, as the firmware's
- * {@code tls_recv} skips the others.
- *
- * <p>Bouncy Castle's DTLS handshake has no non-blocking form, so the handshake (and only it) runs
- * on a shared pool thread that waits for the datagrams this handler queues; a closed socket wakes
- * it and ends it. Once established, records are read on the channel's event loop as they arrive
- * and the script's datagrams are encrypted there, with no thread waiting.
+ * DTLS over a UDP channel, in front of {@link UdpConn}'s handler: a {@link DtlsClient} driven on the
+ * channel's event loop by the datagrams it reads, so no thread waits for a handshake, whatever the
+ * peer does. Only datagrams from the connected peer count, as the firmware's {@code tls_recv} skips
+ * the others.
  *
  * <p>Events are those of TCP TLS ({@link TlsHandler}): bound (state 4), handshake done (state 5,
- * {@code ON_LINE,0}), handshake failed (ERROR with the mbedtls code, {@code ON_LINE,-1}). The first
- * flight is resent after 2 s, doubling, as mbedtls's handshake timeout starts; there is no overall
- * limit, since the firmware only steps a handshake when a datagram arrives.
+ * {@code ON_LINE,0}), handshake failed (ERROR with the mbedtls code, {@code ON_LINE,-1}); a fatal
+ * alert or close_notify once online is an ERROR. Afterwards each datagram of the script goes out as
+ * one application record, with the script's promise ({@link SocketCtrl} refuses one longer than
+ * {@link #MAX_RECORD}, as mbedtls does), and each record received goes up as one datagram from the peer. Closing sends no close_notify, as
+ * {@code network_close} frees the mbedtls context without.
  */
-final class DtlsHandler extends ChannelDuplexHandler implements DatagramTransport, ModuleTlsClient.Events {
+final class DtlsHandler extends ChannelDuplexHandler implements DtlsClient.Link {
 
   DtlsHandler(Conn conn, InetSocketAddress peer, TlsSettings settings, String host) {
     this.conn = conn;
     this.peer = peer;
-    this.log = new TlsLog(conn.stack);
-    this.client = new ModuleTlsClient(settings, host, log, this);
+    NetStack stack = conn.stack;
+    this.client = new DtlsClient(settings, host, new TlsLog(stack), this, stack::clockMillis, stack::wallMillis);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
     ctx.fireChannelActive(); // bound: state 4
-    HANDSHAKES.execute(this::handshake);
+    client.start();
   }
 
   @Override
@@ -61,10 +48,7 @@ final class DtlsHandler extends ChannelDuplexHandler implements DatagramTranspor
     } finally {
       p.release();
     }
-    if (!fromPeer || failed) return;
-    log.line(3, "ssl_msg.c", "read " + bytes.length + " bytes");
-    inbox.offer(bytes);
-    if (dtls != null) readRecords(ctx);
+    if (fromPeer && !closed) client.datagram(bytes);
   }
 
   @Override
@@ -76,151 +60,52 @@ final class DtlsHandler extends ChannelDuplexHandler implements DatagramTranspor
     } finally {
       p.release();
     }
-    if (dtls == null || failed) {
+    if (!online || failed) {
       promise.setFailure(new IOException("DTLS connection not established"));
       return;
     }
-    pending = promise;
-    try {
-      dtls.send(bytes, 0, bytes.length); // always to the peer: a DTLS ctrl ignores tx's address
-    } catch (IOException | RuntimeException e) {
-      promise.tryFailure(e);
-      fail(e);
-    } finally {
-      pending = null;
-    }
+    // one record, always to the peer: a DTLS ctrl ignores tx's address
+    ctx.write(new DatagramPacket(Unpooled.wrappedBuffer(client.seal(bytes)), peer), promise);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     closed = true;
-    inbox.offer(WAKE); // a handshake waiting for a datagram ends
     ctx.fireChannelInactive();
   }
 
-  @Override
-  public void handshakeDone() {
-    // the handshake thread hands over in handshake(), once connect returns the transport
-  }
-
-  // --- DatagramTransport, for Bouncy Castle --------------------------------------------------
+  // --- DtlsClient.Link, on the event loop -------------------------------------------------------
 
   @Override
-  public int getReceiveLimit() {
-    return UdpConn.MAX_DATAGRAM;
+  public void send(byte[] datagram) {
+    if (!closed) ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), peer));
   }
 
   @Override
-  public int getSendLimit() {
-    return MAX_SEND;
-  }
-
-  /**
-   * The next datagram from the peer. During the handshake it waits up to {@code waitMillis} (the
-   * pool thread); afterwards it never waits: with nothing queued it throws an
-   * {@link InterruptedIOException}, which Bouncy Castle passes up without failing the connection.
-   */
-  @Override
-  public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-    byte[] d;
-    if (dtls == null) {
-      try {
-        d = inbox.poll(Math.max(1, waitMillis), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted");
-      }
-    } else {
-      d = inbox.poll();
-      if (d == null) throw new InterruptedIOException("no datagram queued");
-    }
-    if (closed) throw new IOException("socket closed");
-    if (d == null) return -1;
-    int n = Math.min(len, d.length);
-    System.arraycopy(d, 0, buf, off, n);
-    return n;
-  }
-
-  @Override
-  public void send(byte[] buf, int off, int len) {
-    if (closed) return;
-    log.line(3, "ssl_msg.c", "write " + len + " bytes");
-    DatagramPacket p = new DatagramPacket(Unpooled.copiedBuffer(buf, off, len), peer);
-    ChannelPromise promise = ctx.executor().inEventLoop() ? pending : null;
-    pending = null;
-    if (promise != null) {
-      ctx.writeAndFlush(p, promise);
-    } else {
-      ctx.writeAndFlush(p);
-    }
-  }
-
-  @Override
-  public void close() {
-    // the ctrl closes the channel; the module sends no close_notify either
-  }
-
-  // --- handshake and records ------------------------------------------------------------------
-
-  /** On a pool thread: the blocking handshake, then the hand-over to the event loop. */
-  private void handshake() {
-    try {
-      DTLSTransport t = new DTLSClientProtocol().connect(client, this);
-      ctx.executor().execute(() -> established(t));
-    } catch (IOException | RuntimeException e) {
-      if (!closed) ctx.executor().execute(() -> fail(e));
-    }
-  }
-
-  private void established(DTLSTransport t) {
-    if (closed || failed) return;
-    dtls = t;
+  public void established() {
+    online = true;
     conn.post(Ev.CONNECT_OK, 0); // state 5, ON_LINE,0
-    readRecords(ctx);
   }
 
-  /** Decrypts what is queued; each application record goes up as one datagram from the peer. */
-  private void readRecords(ChannelHandlerContext ctx) {
-    byte[] buf = new byte[UdpConn.MAX_DATAGRAM];
-    while (!failed && !closed) {
-      int n;
-      try {
-        n = dtls.receivePending(buf, 0, buf.length);
-        if (n < 0) {
-          if (inbox.isEmpty()) return;
-          n = dtls.receive(buf, 0, buf.length, 1);
-        }
-      } catch (InterruptedIOException e) {
-        return; // nothing more queued
-      } catch (IOException | RuntimeException e) {
-        fail(e);
-        return;
-      }
-      if (n >= 0) ctx.fireChannelRead(new DatagramPacket(Unpooled.copiedBuffer(buf, 0, n), (InetSocketAddress) ctx.channel().localAddress(), peer));
-    }
-  }
-
-  private void fail(Throwable e) {
-    if (failed || closed) return;
+  @Override
+  public void failed(int code) {
     failed = true;
-    conn.post(Ev.ERROR, dtls != null ? 0 : ModuleTlsClient.mbedtlsError(e));
+    conn.post(Ev.ERROR, online ? 0 : code);
   }
 
-  /** Handshake threads: daemons, made when needed, gone after a minute without a handshake. */
-  private static final ExecutorService HANDSHAKES = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-      new SynchronousQueue<>(), new DefaultThreadFactory("airemu-dtls-handshake", true));
-  private static final byte[] WAKE = new byte[0];
-  /** Largest IPv4 UDP payload. */
-  private static final int MAX_SEND = 65507;
+  @Override
+  public void data(byte[] plain) {
+    ctx.fireChannelRead(new DatagramPacket(Unpooled.wrappedBuffer(plain), (InetSocketAddress) ctx.channel().localAddress(), peer));
+  }
+
+  /** mbedtls's largest plaintext record ({@code MBEDTLS_SSL_OUT_CONTENT_LEN}, its default). */
+  static final int MAX_RECORD = 16384;
 
   private final Conn conn;
   private final InetSocketAddress peer;
-  private final TlsLog log;
-  private final ModuleTlsClient client;
-  private final LinkedBlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>(); // datagrams from the peer
-  private volatile ChannelHandlerContext ctx;
-  private volatile DTLSTransport dtls; // set on the event loop once the handshake is done
-  private volatile boolean closed;
-  private boolean failed; // event loop only
-  private ChannelPromise pending; // the script's write being encrypted, event loop only
+  private final DtlsClient client;
+  private ChannelHandlerContext ctx;
+  private boolean closed;
+  private boolean failed;
+  private boolean online; // the handshake finished
 }

@@ -9,16 +9,17 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Vector;
+import java.util.function.LongSupplier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.RSAKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.tls.AbstractTlsClient;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.BasicTlsPSKIdentity;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.NameType;
 import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.RenegotiationPolicy;
 import org.bouncycastle.tls.ServerName;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
@@ -26,7 +27,6 @@ import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
-import org.bouncycastle.tls.TlsPSKIdentity;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
@@ -35,12 +35,13 @@ import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
- * The TLS client a module's mbedtls is, for one connection: TLS 1.0 to 1.2 (DTLS 1.2 over UDP, as
- * {@code network_init_tls} forces it), the suites of {@link TlsSuites} (the PSK ones only with a
- * PSK), SNI from the name the script connected to when it is shorter than 256 bytes, the server
- * checked by {@link CertCheck} when verification is required, and the client certificate sent when
- * one is configured and the server asks. No TLS 1.3: a server that speaks nothing else answers the
- * hello with a protocol_version alert, as it does to the module.
+ * The TLS client a module's mbedtls is, for one TCP connection, on Bouncy Castle's non-blocking
+ * TLS: TLS 1.0 to 1.2, the suites of {@link TlsSuites}, SNI from the name the script connected to
+ * when it is shorter than 256 bytes, the server checked by {@link CertCheck} against the device's
+ * wall clock when verification is required, the client certificate sent when one is configured and
+ * the server asks, and a renegotiation the server asks for accepted, as {@code network_init_tls}
+ * enables it. No TLS 1.3: a server that speaks nothing else answers the hello with a
+ * protocol_version alert, as it does to the module. DTLS is {@link DtlsClient}.
  */
 final class ModuleTlsClient extends AbstractTlsClient {
 
@@ -49,12 +50,13 @@ final class ModuleTlsClient extends AbstractTlsClient {
     void handshakeDone();
   }
 
-  ModuleTlsClient(TlsSettings settings, String host, TlsLog log, Events events) {
+  ModuleTlsClient(TlsSettings settings, String host, TlsLog log, Events events, LongSupplier wallMillis) {
     super(CRYPTO);
     this.settings = settings;
     this.host = host;
     this.log = log;
     this.events = events;
+    this.wall = wallMillis;
   }
 
   /**
@@ -70,18 +72,12 @@ final class ModuleTlsClient extends AbstractTlsClient {
 
   @Override
   protected ProtocolVersion[] getSupportedVersions() {
-    return settings.datagram ? ProtocolVersion.DTLSv12.only() : ProtocolVersion.TLSv12.downTo(ProtocolVersion.TLSv10);
+    return ProtocolVersion.TLSv12.downTo(ProtocolVersion.TLSv10);
   }
 
   @Override
   protected int[] getSupportedCipherSuites() {
-    return TlsSuites.offered(settings.psk != null);
-  }
-
-  @Override
-  public TlsPSKIdentity getPSKIdentity() {
-    if (settings.psk == null) return null;
-    return new BasicTlsPSKIdentity(settings.pskIdentity == null ? new byte[0] : settings.pskIdentity, settings.psk);
+    return TlsSuites.offered(false); // PSK is DTLS only
   }
 
   @Override
@@ -99,14 +95,10 @@ final class ModuleTlsClient extends AbstractTlsClient {
       public void notifyServerCertificate(TlsServerCertificate server) throws IOException {
         if (!settings.verify) return;
         List<X509Certificate> chain = decode(server.getCertificate());
-        int flags = CertCheck.verify(chain, settings.trusted, host, new Date());
+        int flags = CertCheck.verify(chain, settings.trusted, host, new Date(wall.getAsLong()));
         if (flags == 0) return;
-        log.line(1, "ssl_tls.c", "x509_verify_cert() returned -9984 (-0x2700)");
-        log.line(1, "ssl_tls.c", String.format("! Certificate verification flags %08x", flags));
-        short alert = (flags & CertCheck.NOT_TRUSTED) != 0 ? AlertDescription.unknown_ca
-            : (flags & (CertCheck.EXPIRED | CertCheck.FUTURE)) != 0 ? AlertDescription.certificate_expired
-            : AlertDescription.bad_certificate;
-        throw new TlsFatalAlert(alert, new Rejected(flags));
+        log.verifyFailed(flags);
+        throw new TlsFatalAlert(CertCheck.alert(flags), new Rejected(flags));
       }
 
       @Override
@@ -122,48 +114,37 @@ final class ModuleTlsClient extends AbstractTlsClient {
   }
 
   @Override
-  public void notifyHandshakeBeginning() throws IOException {
-    super.notifyHandshakeBeginning();
-    log.line(2, "ssl_tls.c", "=> handshake");
+  public int getRenegotiationPolicy() {
+    return RenegotiationPolicy.ACCEPT; // mbedtls_ssl_conf_renegotiation(..., MBEDTLS_SSL_RENEGOTIATION_ENABLED)
   }
 
   @Override
-  public void notifyServerVersion(ProtocolVersion version) throws IOException {
-    super.notifyServerVersion(version);
-    log.line(2, "ssl_cli.c", "server hello, chosen version: " + version);
+  public void notifyHandshakeBeginning() throws IOException {
+    super.notifyHandshakeBeginning();
+    log.clientHello();
   }
 
   @Override
   public void notifySelectedCipherSuite(int suite) {
     super.notifySelectedCipherSuite(suite);
-    log.line(2, "ssl_cli.c", "server hello, chosen ciphersuite: " + TlsSuites.name(suite));
+    log.serverHello(suite);
   }
 
   @Override
   public void notifyHandshakeComplete() throws IOException {
     super.notifyHandshakeComplete();
-    log.line(2, "ssl_tls.c", "<= handshake");
+    log.finished();
     events.handshakeDone();
   }
 
   @Override
   public void notifyAlertRaised(short level, short description, String message, Throwable cause) {
-    log.line(1, "ssl_msg.c", "send alert message [" + level + ":" + description + "]");
+    log.alertSent(level, description);
   }
 
   @Override
   public void notifyAlertReceived(short level, short description) {
-    log.line(level == 2 ? 1 : 2, "ssl_msg.c", "got an alert message, type: [" + level + ":" + description + "]");
-  }
-
-  @Override
-  public int getHandshakeResendTimeMillis() {
-    return 2000; // mbedtls_ssl_conf_handshake_timeout(2000, ...): the first DTLS retransmission
-  }
-
-  @Override
-  public int getHandshakeTimeoutMillis() {
-    return 0; // none: the firmware only advances a handshake when a datagram arrives
+    log.alertReceived(level, description);
   }
 
   private TlsCredentials signer(CertificateRequest request) throws IOException {
@@ -208,4 +189,5 @@ final class ModuleTlsClient extends AbstractTlsClient {
   private final String host;
   private final TlsLog log;
   private final Events events;
+  private final LongSupplier wall;
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A device's network: its virtual interfaces, the adapter registry of LuatOS
@@ -68,6 +69,7 @@ public final class NetStack implements AutoCloseable {
   NetStack(Device device, NetProfile profile, NetOptions options, Environment environment, FirmwareLog log,
       Transport transport) {
     this.device = device;
+    this.wallClock = () -> device.clock().currentTimeMillis();
     this.profile = profile;
     this.options = options;
     this.environment = environment;
@@ -241,6 +243,15 @@ public final class NetStack implements AutoCloseable {
   }
 
   /**
+   * Where the device's wall clock comes from: the firmware's RTC, which network time and
+   * {@code socket.sntp} set (the device clock's wall time until this is called). TLS checks
+   * certificate dates against it, as mbedtls does against the module's RTC; it is read on I/O threads.
+   */
+  public void wallClock(LongSupplier epochMillis) {
+    wallClock = epochMillis;
+  }
+
+  /**
    * Registers an adapter that is not registered at boot ({@code netdrv.setup}, {@code w5500.bind},
    * {@code wlan.createAP}): it becomes the last registered one, and the default unless a default was
    * set. Returns false for an adapter the board does not have. Registering twice is harmless.
@@ -377,6 +388,16 @@ public final class NetStack implements AutoCloseable {
 
   int sslLogLevel() {
     return sslLogLevel;
+  }
+
+  /** The device's wall clock in epoch milliseconds (see {@link #wallClock}). Any thread. */
+  long wallMillis() {
+    return wallClock.getAsLong();
+  }
+
+  /** The device's monotonic clock in milliseconds: real or virtual time, as its timers run. Any thread. */
+  long clockMillis() {
+    return device.clock().nanoTime() / 1_000_000;
   }
 
   void post(Message m) {
@@ -602,4 +623,5 @@ public final class NetStack implements AutoCloseable {
   private int lastRegistered = -1;
   private volatile boolean closed;
   private volatile int sslLogLevel; // socket.sslLog, read by I/O threads
+  private volatile LongSupplier wallClock; // the RTC, read by I/O threads
 }

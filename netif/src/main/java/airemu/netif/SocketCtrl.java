@@ -743,7 +743,8 @@ public final class SocketCtrl {
     }
     autoMode = true;
     int len = data.readableBytes();
-    if (!conn.canQueue(len)) {
+    if (!conn.canQueue(len) || (tls != null && !tcp && len > DtlsHandler.MAX_RECORD)) {
+      // a DTLS datagram longer than a record: mbedtls_ssl_write refuses it (MBEDTLS_ERR_SSL_BAD_INPUT_DATA)
       data.release();
       needClose = true;
       return TX_FAIL;

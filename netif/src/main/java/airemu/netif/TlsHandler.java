@@ -22,6 +22,8 @@ import org.bouncycastle.tls.TlsClientProtocol;
  * that says nothing leaves the ctrl in state 4: mbedtls has no handshake timeout on a stream (its
  * read timeout only counts in blocking reads), so the script's own timeout decides, as on a module.
  *
+ * <p>A renegotiation the server asks for runs in the same way, as mbedtls on the module accepts it.
+ *
  * <p>After the handshake, plaintext goes up as the channel's reads and the script's writes go down
  * encrypted with the same promise, so TX_OK still means "flushed to the host socket". A graceful
  * {@code discon} sends no close_notify, as {@code network_close} frees the mbedtls context without.
@@ -31,7 +33,7 @@ final class TlsHandler extends ChannelDuplexHandler implements ModuleTlsClient.E
   TlsHandler(Conn conn, TlsSettings settings, String host) {
     this.conn = conn;
     this.log = new TlsLog(conn.stack);
-    this.client = new ModuleTlsClient(settings, host, log, this);
+    this.client = new ModuleTlsClient(settings, host, log, this, conn.stack::wallMillis);
   }
 
   @Override
@@ -56,7 +58,7 @@ final class TlsHandler extends ChannelDuplexHandler implements ModuleTlsClient.E
       in.release();
     }
     if (failed) return;
-    log.line(3, "ssl_msg.c", "read " + bytes.length + " bytes");
+    log.received(bytes.length);
     try {
       protocol.offerInput(bytes);
     } catch (IOException | RuntimeException e) {
@@ -117,7 +119,7 @@ final class TlsHandler extends ChannelDuplexHandler implements ModuleTlsClient.E
     }
     byte[] out = new byte[n];
     protocol.readOutput(out, 0, n);
-    log.line(3, "ssl_msg.c", "write " + n + " bytes");
+    log.sent(n);
     ByteBuf buf = Unpooled.wrappedBuffer(out);
     if (promise != null) {
       ctx.write(buf, promise);
@@ -138,7 +140,13 @@ final class TlsHandler extends ChannelDuplexHandler implements ModuleTlsClient.E
   private final Conn conn;
   private final TlsLog log;
   private final ModuleTlsClient client;
-  private final TlsClientProtocol protocol = new TlsClientProtocol(); // non-blocking mode
+  /** Non-blocking mode; asks the client whether to renegotiate (Bouncy Castle's own client always refuses). */
+  private final TlsClientProtocol protocol = new TlsClientProtocol() {
+    @Override
+    protected int getRenegotiationPolicy() {
+      return client.getRenegotiationPolicy();
+    }
+  };
   private boolean handshakeDone; // the protocol finished the handshake (set inside offerInput)
   private boolean announced; // CONNECT_OK for the handshake was posted
   private boolean failed;

@@ -31,6 +31,58 @@ public final class TlsSuites {
     return psk ? ALL : NO_PSK;
   }
 
+  /**
+   * What the suite numbered {@code suite} is made of, read from its mbedtls name
+   * ({@code TLS-<key exchange>-WITH-AES-<bits>-<mode>[-<hash>]}); null for a number not offered.
+   */
+  static Suite suite(int suite) {
+    for (int i = 0; i < ALL.length; i++) {
+      if (ALL[i] == suite) return Suite.of(suite, NAMES.get(i));
+    }
+    return null;
+  }
+
+  /** How a suite exchanges keys. */
+  enum KeyExchange {
+    RSA, ECDHE_ECDSA, ECDHE_RSA, PSK, RSA_PSK;
+
+    boolean ecdhe() {
+      return this == ECDHE_ECDSA || this == ECDHE_RSA;
+    }
+
+    /** The server sends its certificate. */
+    boolean certificate() {
+      return this != PSK;
+    }
+
+    boolean psk() {
+      return this == PSK || this == RSA_PSK;
+    }
+  }
+
+  /**
+   * One suite: key exchange, AES key length, record protection (GCM, CCM with a 16- or 8-byte tag,
+   * or CBC with an HMAC of {@code macHash}), and whether TLS 1.2's PRF runs on SHA-384 (else SHA-256).
+   */
+  record Suite(int number, String name, KeyExchange keyExchange, int keyBytes, String mode, int tagBytes, String macHash,
+      boolean sha384) {
+    static Suite of(int number, String name) {
+      String kx = name.substring("TLS-".length(), name.indexOf("-WITH-"));
+      String[] cipher = name.substring(name.indexOf("-WITH-AES-") + "-WITH-AES-".length()).split("-");
+      int keyBytes = Integer.parseInt(cipher[0]) / 8;
+      String mode = cipher[1];
+      String hash = cipher.length > 2 && !cipher[2].equals("8") ? cipher[2] : null;
+      int tag = mode.equals("CCM") && cipher.length > 2 && cipher[2].equals("8") ? 8 : 16;
+      String macHash = mode.equals("CBC") ? (hash.equals("SHA") ? "SHA1" : hash) : null;
+      return new Suite(number, name, KeyExchange.valueOf(kx.replace('-', '_')), keyBytes, mode, tag, macHash,
+          "SHA384".equals(hash));
+    }
+
+    boolean aead() {
+      return !mode.equals("CBC");
+    }
+  }
+
   /** The mbedtls name of Bouncy Castle's suite {@code suite}, or its number in hex. */
   static String name(int suite) {
     for (int i = 0; i < ALL.length; i++) {

@@ -9,35 +9,59 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import airemu.netif.SocketCtrl.State;
 import airemu.netif.SocketCtrl.Status;
+import airemu.netif.peers.EchoPeer;
 import airemu.netif.peers.OpensslServer;
 import airemu.netif.peers.Pki;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * TLS and DTLS ctrls against real {@code openssl s_server} peers and scripted TCP peers: spec 2.3,
- * 2.12 and 3.2. Each row checks what the script receives and the bytes echoed back.
+ * TLS and DTLS ctrls against real {@code openssl s_server} peers, a JDK TLS server and scripted
+ * peers: spec 2.3, 2.12 and 3.2. Each row checks what the script receives and the bytes echoed back.
  */
 class TlsTest {
   /** The name scripts connect to; the hosts table points it at loopback. */
   private static final String HOST = "tls.test";
+  /** Another name for loopback, which the certificate "other" carries. */
+  private static final String OTHER = "other.test";
   private static final String PASSWORD = "s3cret";
   private static final Status PENDING = new Status(true, false);
   private static final State HANDSHAKING = new State(4, "正在TLS握手");
 
   @TempDir static Path dir;
   private static Pki ca;
+  private static Pki.Issued client;
   private static String caPem, otherCaPem, clientPem, clientKeyPem;
   private TestDevice dev;
 
@@ -49,7 +73,8 @@ class TlsTest {
     write("server", ca.issue(HOST, List.of(HOST), Duration.ofDays(1)));
     write("other", ca.issue("other.test", List.of("other.test"), Duration.ofDays(1)));
     write("expired", ca.issue(HOST, List.of(HOST), Instant.now().minus(Duration.ofDays(3)), Instant.now().minus(Duration.ofDays(1))));
-    Pki.Issued client = ca.issue("device-1", List.of(), Duration.ofDays(1));
+    write("rsa", ca.issueRsa(HOST, List.of(HOST), Duration.ofDays(1)));
+    client = ca.issue("device-1", List.of(), Duration.ofDays(1));
     clientPem = client.certificatePem();
     clientKeyPem = client.encryptedKeyPem(PASSWORD);
     Files.writeString(dir.resolve("ca.pem"), caPem);
@@ -69,7 +94,8 @@ class TlsTest {
 
   @BeforeEach
   void boot() {
-    dev = Boards.readyAir780(Boards.options().withHost(HOST, InetAddress.getLoopbackAddress()), 8);
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    dev = Boards.readyAir780(Boards.options().withHost(HOST, loopback).withHost(OTHER, loopback), 32);
   }
 
   @AfterEach
@@ -90,9 +116,17 @@ class TlsTest {
   }
 
   private SocketCtrl connected(boolean udp, TlsArgs args, int port) {
+    return connected(udp, args, HOST, port);
+  }
+
+  private SocketCtrl connected(boolean udp, TlsArgs args, String host, int port) {
     SocketCtrl c = tls(udp, args);
-    assertEquals(PENDING, dev.call(() -> c.connect(HOST, port, false)));
+    assertEquals(PENDING, dev.call(() -> c.connect(host, port, false)));
     return c;
+  }
+
+  private static TlsArgs trusting(String pem) {
+    return new TlsArgs(bytes(pem), null, null, null);
   }
 
   /**
@@ -144,23 +178,47 @@ class TlsTest {
     failsVerification("other", caPem);
   }
 
-  /** The server presents {@code cert}; trusting {@code trustedPem}, the ctrl refuses it. */
+  /**
+   * The server presents {@code cert}; trusting {@code trustedPem}, the ctrl refuses it. With
+   * {@code sslLog(1)} the refusal is in the log, and nothing of levels 2 and 3.
+   */
   private void failsVerification(String cert, String trustedPem) {
     try (OpensslServer s = OpensslServer.start(false, serving(cert, "-tls1_2"))) {
-      SocketCtrl c = connected(false, new TlsArgs(bytes(trustedPem), null, null, null), s.port());
+      dev.run(() -> dev.stack().sslLog(1));
+      SocketCtrl c = connected(false, trusting(trustedPem), s.port());
       dev.expect(c, ON_LINE, -1);
       assertEquals(HANDSHAKING, dev.call(c::state)); // a failure leaves the state, as the firmware does
       assertTrue(dev.log().contains("TLS handshake failed 0x2700 !!"), dev.log().toString());
+      assertTrue(dev.log().contains("ssl_tls.c 0:x509_verify_cert() returned -9984 (-0x2700)"), dev.log().toString());
+      assertFalse(dev.log().stream().anyMatch(l -> l.contains("=> ") || l.contains("verification flags")), dev.log().toString());
+    }
+  }
+
+  @Test
+  void aCertificateValidOnlyInTheDevicesTimeIsCheckedAgainstTheDeviceClock() throws IOException {
+    Instant deviceNow = Instant.now().minus(Duration.ofDays(30));
+    Pki oldCa = Pki.create("a CA of last month", deviceNow.minus(Duration.ofDays(1)), deviceNow.plus(Duration.ofDays(1)));
+    write("then", oldCa.issue(HOST, List.of(HOST), deviceNow.minus(Duration.ofDays(1)), deviceNow.plus(Duration.ofDays(1))));
+    dev.run(() -> dev.stack().wallClock(deviceNow::toEpochMilli)); // what network time or socket.sntp set
+    try (OpensslServer s = OpensslServer.start(false, serving("then", "-tls1_2"))) {
+      SocketCtrl c = connected(false, trusting(oldCa.certificatePem()), s.port());
+      dev.expect(c, ON_LINE, 0);
+      echoes(c, "a month ago\n");
     }
   }
 
   @Test
   void mutualTlsSendsTheClientCertificateWithItsEncryptedKey() {
-    String ca = dir.resolve("ca.pem").toString();
-    try (OpensslServer s = OpensslServer.start(false, serving("server", "-tls1_2", "-Verify", "1", "-CAfile", ca))) {
-      SocketCtrl c = connected(false, new TlsArgs(bytes(caPem), bytes(clientPem), bytes(clientKeyPem), bytes(PASSWORD)), s.port());
+    mutualEchoes(false, "-tls1_2");
+  }
+
+  /** A server that demands a client certificate of the CA gets it, over TCP or UDP. */
+  private void mutualEchoes(boolean udp, String version) {
+    String caFile = dir.resolve("ca.pem").toString();
+    try (OpensslServer s = OpensslServer.start(udp, serving("server", version, "-Verify", "1", "-CAfile", caFile))) {
+      SocketCtrl c = connected(udp, new TlsArgs(bytes(caPem), bytes(clientPem), bytes(clientKeyPem), bytes(PASSWORD)), s.port());
       dev.expect(c, ON_LINE, 0);
-      echoes(c, "mutual\n");
+      echoes(c, "mutual " + version + "\n");
     }
   }
 
@@ -184,13 +242,63 @@ class TlsTest {
     oldVersionEchoes("-tls1_1", "TLS 1.1");
   }
 
+  /** A server that allows nothing newer than {@code flag}'s version: the handshake and the echo prove it spoken. */
   private void oldVersionEchoes(String flag, String version) {
     try (OpensslServer s = OpensslServer.start(false, serving("server", flag, "-cipher", "DEFAULT@SECLEVEL=0"))) {
-      dev.run(() -> dev.stack().sslLog(2));
       SocketCtrl c = connected(false, TlsArgs.NONE, s.port());
       dev.expect(c, ON_LINE, 0);
-      echoes(c, "old but fine\n");
-      assertTrue(dev.log().contains("ssl_cli.c 0:server hello, chosen version: " + version), dev.log().toString());
+      echoes(c, "old but fine, " + version + "\n");
+    }
+  }
+
+  @Test
+  void sniIsTheNameTheScriptConnectedTo() {
+    // the server presents other.test's certificate unless the hello names tls.test
+    try (OpensslServer s = OpensslServer.start(false, serving("other", "-tls1_2", "-servername", HOST,
+        "-cert2", dir.resolve("server.pem").toString(), "-key2", dir.resolve("server.key").toString()))) {
+      SocketCtrl byName = connected(false, trusting(caPem), HOST, s.port());
+      dev.expect(byName, ON_LINE, 0);
+      echoes(byName, "named tls.test\n");
+      dev.run(byName::close);
+      SocketCtrl other = connected(false, trusting(caPem), OTHER, s.port());
+      dev.expect(other, ON_LINE, 0);
+      echoes(other, "named other.test\n");
+    }
+  }
+
+  @Test
+  void aRenegotiationTheServerAsksForIsAccepted() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLSv1.2");
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    Pki.Issued server = ca.issue(HOST, List.of(HOST), Duration.ofDays(1));
+    keys.setKeyEntry("server", server.key(), new char[0], new java.security.cert.Certificate[] {CertificateFactory
+        .getInstance("X.509").generateCertificate(new ByteArrayInputStream(bytes(server.certificatePem())))});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    tls.init(kmf.getKeyManagers(), null, null);
+    CountDownLatch handshakes = new CountDownLatch(2); // the JDK tells its listeners on a thread of their own
+    try (SSLServerSocket listener = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread peer = new Thread(() -> {
+        try (SSLSocket sock = (SSLSocket) listener.accept()) {
+          sock.addHandshakeCompletedListener(e -> handshakes.countDown());
+          BufferedReader in = new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.US_ASCII));
+          OutputStream out = sock.getOutputStream();
+          out.write((in.readLine() + "\n").getBytes(StandardCharsets.US_ASCII));
+          sock.startHandshake(); // TLS 1.2: a HelloRequest, the client's new handshake comes with the next read
+          out.write((in.readLine() + "\n").getBytes(StandardCharsets.US_ASCII));
+          in.read(); // until the client closes
+        } catch (IOException e) {
+          // the test fails on the missing echo
+        }
+      }, "test-renegotiating-server");
+      peer.setDaemon(true);
+      peer.start();
+      SocketCtrl c = connected(false, trusting(caPem), listener.getLocalPort());
+      dev.expect(c, ON_LINE, 0);
+      echoes(c, "before\n");
+      echoes(c, "after\n");
+      assertTrue(handshakes.await(TestDevice.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the first handshake and the renegotiation");
     }
   }
 
@@ -209,6 +317,8 @@ class TlsTest {
       SocketCtrl c = connected(true, new TlsArgs(bytes("1234"), bytes("dev1"), null, null), s.port());
       dev.expect(c, ON_LINE, 0);
       echoes(c, "hello over dtls\n");
+      // more than a record: mbedtls_ssl_write refuses a DTLS datagram it would have to split
+      assertEquals(new SocketCtrl.Tx(false, true, false), dev.call(() -> c.tx(TestDevice.bytes("x".repeat(16385)))));
     }
   }
 
@@ -280,20 +390,264 @@ class TlsTest {
     assertEquals(3, dev.log().stream().filter("E/socket network_set_client_cert failed"::equals).count(), dev.log().toString());
   }
 
+  /**
+   * The firmware hands mbedtls 2.28 the password with its NUL: a PBES2 key with 3DES still decrypts
+   * (PBKDF2's HMAC pads its key with zeros), OpenSSL's legacy encrypted PEM does not, and mbedtls 2.x
+   * has no AES for PBES2.
+   */
   @Test
-  void sslLogPrintsTheHandshakeAtLevelTwoAndNothingAtZero() {
+  void encryptedKeysAreReadAsTheModuleReadsThem() {
+    List<Boolean> results = new ArrayList<>();
+    for (String key : List.of(client.encryptedKeyPem(PASSWORD), client.aesEncryptedKeyPem(PASSWORD), client.legacyEncryptedKeyPem(PASSWORD))) {
+      results.add(dev.call(() -> dev.stack().create(null).config(0, false, new TlsArgs(null, bytes(clientPem), bytes(key), bytes(PASSWORD)), 0, 0, 0)));
+    }
+    assertEquals(List.of(true, false, false), results);
+  }
+
+  @Test
+  void aCaFileWithABrokenCertificateIsFalseButKeepsTheOnesThatParsed() {
+    String broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    try (OpensslServer s = OpensslServer.start(false, serving("server", "-tls1_2"))) {
+      SocketCtrl c = dev.call(() -> {
+        SocketCtrl x = dev.stack().create(null);
+        assertEquals(Boolean.FALSE, x.config(0, false, trusting(broken + caPem), 0, 0, 0));
+        return x;
+      });
+      assertTrue(dev.log().contains("E/socket network_set_server_cert failed"), dev.log().toString());
+      assertEquals(PENDING, dev.call(() -> c.connect(HOST, s.port(), false))); // a script that goes on anyway
+      dev.expect(c, ON_LINE, 0);
+      echoes(c, "verified by the good half\n");
+    }
+  }
+
+  @Test
+  void sslLogPrintsMbedtlsLinesAtTheirLevels() {
     try (OpensslServer s = OpensslServer.start(false, serving("server", "-tls1_2"))) {
       SocketCtrl quiet = connected(false, TlsArgs.NONE, s.port());
       dev.expect(quiet, ON_LINE, 0);
       assertFalse(dev.log().stream().anyMatch(l -> l.contains(" 0:")), dev.log().toString());
       dev.run(quiet::close);
+
       dev.run(() -> dev.stack().sslLog(2));
-      SocketCtrl c = connected(false, TlsArgs.NONE, s.port());
-      dev.expect(c, ON_LINE, 0);
-      Await.until("the handshake's end in the log", () -> dev.log().contains("ssl_tls.c 0:<= handshake"));
-      assertTrue(dev.log().contains("ssl_tls.c 0:=> handshake"), dev.log().toString());
-      assertTrue(dev.log().stream().anyMatch(l -> l.startsWith("ssl_cli.c 0:server hello, chosen ciphersuite: TLS-ECDHE-ECDSA-WITH-")),
+      SocketCtrl two = connected(false, TlsArgs.NONE, s.port());
+      dev.expect(two, ON_LINE, 0);
+      Await.until("the handshake's end in the log", () -> dev.log().contains("ssl_tls.c 0:<= parse finished"));
+      assertTrue(dev.log().containsAll(List.of("ssl_cli.c 0:=> write client hello", "ssl_cli.c 0:=> parse server hello",
+          "ssl_cli.c 0:<= parse server hello")), dev.log().toString());
+      assertTrue(dev.log().stream().anyMatch(l -> l.matches("ssl_msg.c 0:ssl->f_recv\\(_timeout\\)\\(\\) returned \\d+ \\(-0xf+[0-9a-f]+\\)")),
+          dev.log().toString());
+      assertFalse(dev.log().stream().anyMatch(l -> l.contains("chosen ciphersuite")), "level 3 only: " + dev.log());
+      dev.run(two::close);
+
+      dev.run(() -> dev.stack().sslLog(3));
+      SocketCtrl three = connected(false, TlsArgs.NONE, s.port());
+      dev.expect(three, ON_LINE, 0);
+      Await.until("the suite in the log", () -> dev.log().stream().anyMatch(l -> l.startsWith("ssl_cli.c 0:server hello, chosen ciphersuite: TLS-")));
+      assertTrue(dev.log().contains("ssl_cli.c 0:server hello, chosen ciphersuite: c02c"), dev.log().toString());
+      assertTrue(dev.log().contains("ssl_cli.c 0:server hello, chosen ciphersuite: TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384"),
           dev.log().toString());
     }
+  }
+
+  // --- DTLS: cookies, fragments, suites, loss, and no thread per handshake ------------------------
+
+  @Test
+  void mutualDtlsSendsTheClientCertificate() {
+    mutualEchoes(true, "-dtls1_2");
+  }
+
+  /** network_init_tls sets DTLS 1.2 as minimum and maximum: a DTLS 1.0 server is refused. */
+  @Test
+  void aDtls10OnlyServerFailsAsOnTheModule() {
+    try (OpensslServer s = OpensslServer.start(true, serving("server", "-dtls1", "-cipher", "DEFAULT@SECLEVEL=0"))) {
+      SocketCtrl c = connected(true, trusting(caPem), s.port());
+      dev.expect(c, ON_LINE, -1);
+      assertTrue(dev.log().contains("TLS handshake failed 0x6e80 !!"), dev.log().toString());
+    }
+  }
+
+  @Test
+  void dtlsAnswersACookieAndReassemblesAFragmentedCertificate() {
+    // -listen: a HelloVerifyRequest first; -mtu 300: the certificate comes in pieces
+    try (OpensslServer s = OpensslServer.start(true, serving("server", "-dtls1_2", "-listen", "-mtu", "300"))) {
+      SocketCtrl c = connected(true, trusting(caPem), s.port());
+      dev.expect(c, ON_LINE, 0);
+      echoes(c, "after a cookie\n");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "server, ECDHE-ECDSA-AES128-SHA", // CBC, encrypt-then-MAC
+      "server, ECDHE-ECDSA-AES256-SHA384 -no_etm", // CBC, MAC-then-encrypt, the SHA-384 PRF
+      "server, ECDHE-ECDSA-AES128-CCM8",
+      "server, ECDHE-ECDSA-AES256-CCM",
+      "rsa, AES128-GCM-SHA256", // the RSA key exchange
+      "rsa, ECDHE-RSA-AES256-GCM-SHA384",
+      "psk, PSK-AES128-CCM8",
+      "psk, PSK-AES256-CBC-SHA384"})
+  void dtlsSpeaksEverySuiteKind(String cert, String cipher) {
+    List<String> args = new ArrayList<>(List.of("-dtls1_2", "-cipher", cipher.split(" ")[0]));
+    if (cipher.contains(" ")) args.add(cipher.split(" ")[1]);
+    boolean psk = cert.equals("psk");
+    if (psk) args.addAll(List.of("-nocert", "-psk", "31323334", "-psk_identity", "dev1"));
+    try (OpensslServer s = OpensslServer.start(true, psk ? args.toArray(String[]::new) : serving(cert, args.toArray(String[]::new)))) {
+      dev.run(() -> dev.stack().sslLog(3));
+      SocketCtrl c = connected(true, psk ? new TlsArgs(bytes("1234"), bytes("dev1"), null, null) : trusting(caPem), s.port());
+      dev.expect(c, ON_LINE, 0);
+      echoes(c, cipher + "\n");
+      echoes(c, "x".repeat(1000) + "\n");
+    }
+  }
+
+  @Test
+  void aLostFlightIsResentWhenTheServerRepeatsItsOwn() throws Exception {
+    try (OpensslServer s = OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1");
+         LossyRelay relay = new LossyRelay(s.port())) {
+      SocketCtrl c = connected(true, new TlsArgs(bytes("1234"), bytes("dev1"), null, null), relay.port());
+      dev.expect(c, ON_LINE, 0); // openssl repeats its flight after 1 s, and the client then its own
+      echoes(c, "after a loss\n");
+      assertEquals(2, relay.flightsWithChangeCipherSpec.get(), "the lost flight and the one resent");
+      assertEquals(1, relay.repeatsBeforeResend, "resent on the server's first repeat of its flight, not later on a timer");
+    }
+  }
+
+  @Test
+  void stalledDtlsHandshakesHoldNoThreadAndALaterOneStillCompletes() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+         OpensslServer good = OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1")) {
+      TlsArgs psk = new TlsArgs(bytes("1234"), bytes("dev1"), null, null);
+      List<SocketCtrl> stalled = new ArrayList<>();
+      for (int i = 0; i < 4; i++) stalled.add(connected(true, psk, silent.getLocalPort())); // every event loop started
+      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+      for (int i = 0; i < 24; i++) stalled.add(connected(true, psk, silent.getLocalPort()));
+      Await.until("every hello sent", () -> received(silent) >= stalled.size());
+      SocketCtrl c = connected(true, psk, good.port());
+      dev.expect(c, ON_LINE, 0);
+      echoes(c, "while 28 wait\n");
+      assertTrue(ManagementFactory.getThreadMXBean().getThreadCount() <= threads,
+          "threads " + threads + " -> " + ManagementFactory.getThreadMXBean().getThreadCount());
+      for (SocketCtrl x : stalled) assertEquals(HANDSHAKING, dev.call(x::state));
+      dev.run(() -> stalled.forEach(SocketCtrl::close));
+      dev.run(c::close);
+      Await.until("every socket to close", () -> Transport.shared().openChannels() == 0);
+    }
+  }
+
+  private int helloes;
+
+  /** Datagrams read from {@code s} so far (it never answers). */
+  private int received(DatagramSocket s) {
+    try {
+      s.setSoTimeout(1);
+      DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+      while (true) {
+        s.receive(p);
+        helloes++;
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      return helloes;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void failuresAndEchoesOfTlsAndDtlsLeaveNoChannelThreadOrBuffer() throws Exception {
+    Transport transport = Transport.shared();
+    TlsArgs psk = new TlsArgs(bytes("1234"), bytes("dev1"), null, null);
+    List<OpensslServer> dtlsServers = new ArrayList<>(); // one each: a DTLS server serves its first client until it closes
+    try (OpensslServer tlsServer = OpensslServer.start(false, serving("server", "-tls1_2"));
+         EchoPeer mirror = EchoPeer.start(InetAddress.getLoopbackAddress(), 0); // sends the hello back: garbage
+         DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < 6; i++) dtlsServers.add(OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1"));
+      int threads = 0;
+      for (int i = 0; i < 6; i++) {
+        if (i == 1) threads = ManagementFactory.getThreadMXBean().getThreadCount(); // after a first round
+        SocketCtrl tlsEcho = connected(false, trusting(caPem), tlsServer.port());
+        dev.expect(tlsEcho, ON_LINE, 0);
+        echoes(tlsEcho, "tls " + i + "\n");
+        SocketCtrl dtlsEcho = connected(true, psk, dtlsServers.get(i).port());
+        dev.expect(dtlsEcho, ON_LINE, 0);
+        echoes(dtlsEcho, "dtls " + i + "\n");
+        SocketCtrl tlsGarbage = connected(false, TlsArgs.NONE, mirror.port());
+        dev.expect(tlsGarbage, ON_LINE, -1);
+        SocketCtrl dtlsGarbage = connected(true, psk, mirror.port());
+        dev.expect(dtlsGarbage, ON_LINE, -1);
+        SocketCtrl dtlsStalled = connected(true, psk, silent.getLocalPort());
+        dev.run(() -> {
+          tlsEcho.release(); // with the echo read: the channel, the ctrl and its buffers go
+          dtlsEcho.close();
+          tlsGarbage.close();
+          dtlsGarbage.release();
+          dtlsStalled.release();
+        });
+      }
+      Await.until("every socket to close", () -> transport.openChannels() == 0);
+      int after = ManagementFactory.getThreadMXBean().getThreadCount();
+      assertTrue(after <= threads, "threads " + threads + " -> " + after);
+    } finally {
+      dtlsServers.forEach(OpensslServer::close);
+    }
+    LeakTest.assertNoByteBufLeaks();
+  }
+
+  /**
+   * A UDP relay between the device and a DTLS server that loses the client's first datagram carrying
+   * a ChangeCipherSpec (its last flight); it forwards in both directions on one thread of its own.
+   */
+  private static final class LossyRelay implements AutoCloseable {
+    LossyRelay(int serverPort) throws IOException {
+      socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+      InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+      thread = new Thread(() -> {
+        InetSocketAddress client = null;
+        byte[] buf = new byte[65536];
+        try {
+          while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            socket.receive(p);
+            boolean fromServer = p.getSocketAddress().equals(server);
+            if (fromServer && flightsWithChangeCipherSpec.get() == 1 && holds(buf, p.getLength(), 22, 14)) repeatsBeforeResend++;
+            if (!fromServer) {
+              client = (InetSocketAddress) p.getSocketAddress();
+              if (holds(buf, p.getLength(), 20, 1) && flightsWithChangeCipherSpec.incrementAndGet() == 1) continue;
+            }
+            InetSocketAddress to = fromServer ? client : server;
+            if (to != null) socket.send(new DatagramPacket(buf, p.getLength(), to));
+          }
+        } catch (IOException e) {
+          // closed
+        }
+      }, "test-lossy-relay");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    /**
+     * Whether the datagram holds a record of {@code type} whose first byte is {@code first} (20, 1: a
+     * ChangeCipherSpec; 22, 14: a ServerHelloDone); a record is type, version, epoch, number, length.
+     */
+    private static boolean holds(byte[] d, int length, int type, int first) {
+      for (int p = 0; p + 14 <= length; p += 13 + (((d[p + 11] & 0xFF) << 8) | (d[p + 12] & 0xFF))) {
+        if (d[p] == type && d[p + 13] == first) return true;
+      }
+      return false;
+    }
+
+    @Override
+    public void close() {
+      socket.close();
+    }
+
+    final AtomicInteger flightsWithChangeCipherSpec = new AtomicInteger();
+    /** The server's ServerHelloDones between the lost flight and the resent one. */
+    volatile int repeatsBeforeResend;
+    private final DatagramSocket socket;
+    private final Thread thread;
   }
 }

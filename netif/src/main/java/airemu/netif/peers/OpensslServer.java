@@ -28,27 +28,35 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class OpensslServer implements AutoCloseable {
 
-  /** Starts {@code openssl s_server -accept 127.0.0.1:<free port> -quiet -brief <args>} and waits until it listens. */
+  /**
+   * Starts {@code openssl s_server -accept 127.0.0.1:<free port> -quiet -brief <args>} and waits until
+   * it listens. The free port is only free when it is picked: should another process take it first,
+   * the server exits and the start is tried again on another port.
+   */
   public static OpensslServer start(boolean datagram, String... args) {
-    int port = freePort(datagram);
-    List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-quiet", "-brief"));
-    cmd.addAll(List.of(args));
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("openssl must be installed (apt-get install openssl)", e);
-    }
-    OpensslServer s = new OpensslServer(p, port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!taken(datagram, port)) {
-      if (!p.isAlive() || System.nanoTime() > deadline) {
-        s.close();
-        throw new IllegalStateException("openssl s_server did not start: " + cmd);
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort(datagram);
+      List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-quiet", "-brief"));
+      cmd.addAll(List.of(args));
+      Process p;
+      try {
+        p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("openssl must be installed (apt-get install openssl)", e);
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      OpensslServer s = new OpensslServer(p, port);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (p.isAlive() && !taken(datagram, port)) {
+        if (System.nanoTime() > deadline) {
+          s.close();
+          throw new IllegalStateException("openssl s_server did not start: " + cmd);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      if (p.isAlive()) return s;
+      s.close();
+      if (attempt == 3) throw new IllegalStateException("openssl s_server did not start: " + cmd);
     }
-    return s;
   }
 
   public int port() {

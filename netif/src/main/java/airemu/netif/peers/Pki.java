@@ -43,11 +43,15 @@ public final class Pki {
 
   /** A new CA named {@code cn}, valid from an hour ago for ten days. */
   public static Pki create(String cn) {
+    Instant now = Instant.now();
+    return create(cn, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(10)));
+  }
+
+  /** A new CA valid from {@code notBefore} to {@code notAfter}. */
+  public static Pki create(String cn, Instant notBefore, Instant notAfter) {
     KeyPair key = newKey();
     X500Name name = new X500Name("CN=" + cn);
-    Instant now = Instant.now();
-    X509CertificateHolder cert = sign(name, name, key, key.getPrivate(), now.minus(Duration.ofHours(1)),
-        now.plus(Duration.ofDays(10)), true, List.of());
+    X509CertificateHolder cert = sign(name, name, key, key.getPrivate(), notBefore, notAfter, true, List.of());
     return new Pki(name, key, cert);
   }
 
@@ -62,11 +66,33 @@ public final class Pki {
       }
     }
 
-    /** The key as an {@code ENCRYPTED PRIVATE KEY} (PKCS#8, AES-256-CBC) under {@code password}. */
+    /**
+     * The key as an {@code ENCRYPTED PRIVATE KEY} under {@code password}: PKCS#8 PBES2, PBKDF2 and
+     * DES-EDE3-CBC, what {@code openssl pkcs8 -topk8 -v2 des3} writes and a module's mbedtls reads.
+     */
     public String encryptedKeyPem(String password) {
+      return pkcs8(password, org.bouncycastle.openssl.PKCS8Generator.DES3_CBC);
+    }
+
+    /** The key as PKCS#8 PBES2 with AES-256-CBC, which mbedtls 2.x cannot decrypt. */
+    public String aesEncryptedKeyPem(String password) {
+      return pkcs8(password, org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC);
+    }
+
+    /** The key in OpenSSL's legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}, DES-EDE3-CBC). */
+    public String legacyEncryptedKeyPem(String password) {
       try {
-        return pem(new Object[] {new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(
-            org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC).setProvider(BC).setPassword(password.toCharArray()).build())});
+        return pem(new Object[] {new org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator(key,
+            new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder("DES-EDE3-CBC").setProvider(BC).build(password.toCharArray()))});
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private String pkcs8(String password, org.bouncycastle.asn1.ASN1ObjectIdentifier cipher) {
+      try {
+        return pem(new Object[] {new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(cipher)
+            .setProvider(BC).setPassword(password.toCharArray()).build())});
       } catch (OperatorCreationException | IOException e) {
         throw new IllegalStateException(e);
       }
@@ -86,7 +112,22 @@ public final class Pki {
 
   /** A certificate valid from {@code notBefore} to {@code notAfter} (one in the past is expired). */
   public Issued issue(String cn, List<String> dnsNames, Instant notBefore, Instant notAfter) {
-    KeyPair key = newKey();
+    return issue(cn, dnsNames, notBefore, notAfter, newKey());
+  }
+
+  /** Like {@link #issue(String, List, Duration)} with an RSA 2048 key, for the RSA key exchanges. */
+  public Issued issueRsa(String cn, List<String> dnsNames, Duration validity) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      Instant now = Instant.now();
+      return issue(cn, dnsNames, now.minus(Duration.ofHours(1)), now.plus(validity), g.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Issued issue(String cn, List<String> dnsNames, Instant notBefore, Instant notAfter, KeyPair key) {
     X509CertificateHolder c = sign(new X500Name("CN=" + cn), name, key, caKey.getPrivate(), notBefore, notAfter, false, dnsNames);
     return new Issued(pem(new Object[] {c}), key.getPrivate());
   }
