@@ -26,8 +26,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: the {@code socket.*} registry methods and {@link #close()} run on the device thread.
  * The link controls ({@link #bringUp}, {@link #bringDown}, {@link #setLink}, {@link #setIp},
  * {@link #setAddresses}) may be called from any thread: they post the change to the device, where
- * it takes effect in posting order. A change of readiness publishes {@code IP_READY(ip, adapter)}
- * or {@code IP_LOSE(adapter)} and sends the link event to every ctrl of the adapter (spec 6.2).
+ * it takes effect in posting order. A change of readiness runs the link event through the state
+ * machine of every ctrl of the adapter at once, then publishes {@code IP_READY(ip, adapter)} or
+ * {@code IP_LOSE(adapter)}, and the ctrls' results follow on the next turns of the bus (spec 6.2;
+ * see {@link #applyLink}).
+ *
+ * <p>Ctrl tables (spec 6.1): the lwIP adapters take their ctrls from one table of
+ * {@link NetProfile#lwipSockets()} slots, so a board's cellular, Wi-Fi and Ethernet sockets count
+ * together; an adapter with its own TCP/IP stack (the W5500) has its own table
+ * ({@link AdapterConfig#ownSockets()}).
  *
  * <p>The network outside the device is an {@link Environment}: the stack starts from its state and
  * follows its changes until {@link #close()}. Its links and addresses combine with the device's own
@@ -75,8 +82,11 @@ public final class NetStack implements AutoCloseable {
     this.transport = transport;
     this.dns = new Dns(this);
     this.sntpClient = new Sntp(this, device);
+    this.rxCache = profile.rxCache();
+    CtrlTable lwip = new CtrlTable(profile.lwipSockets());
     for (AdapterConfig a : profile.adapters()) {
-      netifs.put(a.number(), new Netif(a, options, device.name()));
+      CtrlTable table = a.kind().hasOwnStack() ? new CtrlTable(a.ownSockets()) : lwip;
+      netifs.put(a.number(), new Netif(a, options, device.name(), table));
       faults.put(a.number(), new AdapterFaults(a.name(), environment.seed(), options.rxBufferBytes(), transport));
     }
     environment.subscribe(outside, this::startFrom);
@@ -104,7 +114,8 @@ public final class NetStack implements AutoCloseable {
 
   /**
    * {@code socket.create(adapter)}: a new ctrl in state 0 on {@code adapter} (null: the default), or
-   * null when the index is out of range, the adapter is not registered, or its socket table is full.
+   * null when the index is out of range, the adapter is not registered, or its ctrl table is full
+   * (for an lwIP adapter: the table it shares with the board's other lwIP adapters).
    * The binding stores its callback with {@link SocketCtrl#attach}.
    */
   public SocketCtrl create(Integer adapter) {
@@ -230,6 +241,15 @@ public final class NetStack implements AutoCloseable {
   /** {@code socket.ntptm()}: the table, also before a sync (then without {@code vaild}); see {@link Ntptm}. */
   public Ntptm ntptm() {
     return sntpClient.ntptm();
+  }
+
+  /**
+   * {@code socket.rx_cache(n)}: with {@code n} from 6 to 48 sets the lwIP receive-cache block count
+   * (anything else, or null, only reads); returns the count, the board's default until set.
+   */
+  public int rxCache(Long n) {
+    if (n != null && n >= NetProfile.RX_CACHE_MIN && n <= NetProfile.RX_CACHE_MAX) rxCache = n.intValue();
+    return rxCache;
   }
 
   /**
@@ -391,14 +411,15 @@ public final class NetStack implements AutoCloseable {
     log.raw(text);
   }
 
-  /** A ctrl in the adapter's socket table, or null when it is full. */
+  /** A ctrl in the first free slot of the adapter's ctrl table, or null when it is full. */
   SocketCtrl allocCtrl(Netif n) {
     if (closed) return null;
-    if (n.ctrls.size() >= n.config().socketLimit()) {
+    int slot = n.table.take();
+    if (slot < 0) {
       log.raw("adapter no more ctrl!");
       return null;
     }
-    SocketCtrl c = new SocketCtrl(this, n);
+    SocketCtrl c = new SocketCtrl(this, n, slot);
     n.ctrls.add(c);
     return c;
   }
@@ -602,4 +623,5 @@ public final class NetStack implements AutoCloseable {
   private int lastRegistered = -1;
   private volatile boolean closed;
   private volatile int sslLogLevel; // socket.sslLog, read by I/O threads
+  private int rxCache; // socket.rx_cache
 }

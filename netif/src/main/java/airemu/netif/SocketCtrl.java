@@ -54,9 +54,11 @@ public final class SocketCtrl {
   private static final String[] STATE_NAMES = {
       "硬件离线", "离线", "等待DNS", "正在连接", "正在TLS握手", "在线", "在监听", "正在离线", "未知"};
 
-  SocketCtrl(NetStack stack, Netif netif) {
+  /** A ctrl in {@code slot} of the adapter's ctrl table ({@link NetStack#allocCtrl}). */
+  SocketCtrl(NetStack stack, Netif netif, int slot) {
     this.stack = stack;
     this.netif = netif;
+    this.slot = slot;
   }
 
   // --- results --------------------------------------------------------------------------------
@@ -398,12 +400,17 @@ public final class SocketCtrl {
     forceClose();
     released = true;
     netif.ctrls.remove(this);
+    netif.table.free(slot);
   }
 
   /** {@code socket.state}. */
   public State state() {
     if (released) return null;
-    return new State(state, STATE_NAMES[Math.min(state, 8)]);
+    return new State(state, stateName());
+  }
+
+  private String stateName() {
+    return STATE_NAMES[Math.min(state, 8)];
   }
 
   /**
@@ -857,6 +864,7 @@ public final class SocketCtrl {
 
   private final NetStack stack;
   private final Netif netif;
+  private final int slot; // in the adapter's ctrl table
   private Object attachment; // the binding's callback or task name
 
   private int state = LINK_OFF; // socket.state, 0..7
