@@ -399,8 +399,11 @@ public final class NetStack implements AutoCloseable {
     return sslLogLevel;
   }
 
+  /** Posts a network event from any thread; see {@link #postGate}. */
   void post(Message m) {
-    device.post(m);
+    synchronized (postGate) {
+      device.post(m);
+    }
   }
 
   void log(char level, String tag, String text) {
@@ -442,7 +445,8 @@ public final class NetStack implements AutoCloseable {
   /**
    * Applies a link change; see {@link LinkMessage}. A link change the adapter's driver reports
    * ({@code W5500_IND}, {@code WLAN_STA_INC}) is delivered first, and the readiness it leads to on
-   * the next turn. Device thread.
+   * the next turn. A change of readiness reaches every ctrl of the adapter before the script can
+   * see it: see {@link #announce}. Device thread.
    */
   NetDelivery applyLink(LinkMessage m) {
     Netif n = netifs.get(m.adapter);
@@ -483,7 +487,29 @@ public final class NetStack implements AutoCloseable {
     return announce(n);
   }
 
-  /** Publishes a change of the adapter's readiness, once, and tells its ctrls (spec 6.2). */
+  /**
+   * Publishes a change of the adapter's readiness, once, and tells its ctrls (spec 6.2).
+   *
+   * <p>On a module the link change reaches the ctrls in the lwIP task: {@code net_lwip2_check_network_ready}
+   * hands {@code EV_NW_STATE} to {@code network_default_socket_callback}, which runs
+   * {@code network_default_statemachine} for every ctrl of the adapter there and then; only their
+   * results (LINK, ON_LINE, EVENT ...) are posted to the Lua task. That task runs below the lwIP
+   * task, so by the time the script handles {@code IP_READY} or {@code IP_LOSE} every ctrl has
+   * already moved: a ctrl created before the network connects at once in an IP_READY handler, and
+   * in an IP_LOSE handler {@code tx}/{@code wait} on an online ctrl already fail. So the machines
+   * run here, before the publish is returned.
+   *
+   * <p>Which reaches the bus first, the publish or the results, depends on who reports the change.
+   * The netdrv drivers (Ethernet, Air8000/Air8101 Wi-Fi, VPNs) call {@code net_lwip2_set_link_state}
+   * and then {@code luat_netdrv_send_ip_event} from the lwIP task itself
+   * ({@code luat_netdrv_event.c link_updown}, the DHCP client): the check they queue runs after the
+   * current callback, so {@code IP_READY}/{@code IP_LOSE} is on the bus before the results. On
+   * the EC618 the mobile callback queues the link state to the lwIP task before
+   * {@code luat_mobile_event_cb} posts {@code IP_READY} (soc-2022 {@code luatos_mobile_event_callback}),
+   * so there a {@code LINK,0} may reach the script before {@code IP_READY}; the EC718's SDK, which
+   * does this part, is not public. Here the publish comes first on every adapter, as the netdrv
+   * sources have it; either way the ctrls the script finds in its handler have moved already.
+   */
   private NetDelivery announce(Netif n) {
     boolean now = n.isReady();
     if (now == n.announced) return NetDelivery.NONE;
@@ -495,8 +521,13 @@ public final class NetStack implements AutoCloseable {
       for (SocketCtrl c : n.ctrls) c.linkLost();
     }
     n.driver.announcing(n, now);
-    // EV_NW_STATE to every ctrl of the adapter, each handled on its own turn of the bus
-    for (SocketCtrl c : new ArrayList<>(n.ctrls)) post(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+    // EV_NW_STATE through every ctrl of the adapter now; each result reaches the script on its own turn
+    synchronized (postGate) {
+      for (SocketCtrl c : new ArrayList<>(n.ctrls)) {
+        NetDelivery d = c.onEvent(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+        if (d != NetDelivery.NONE) device.post(new LinkResult(c, d));
+      }
+    }
     // a renumbered adapter comes back once its ctrls have heard of the loss
     if (n.renumbering) post(new LinkMessage(this, n.number(), LinkMessage.Change.RENUMBERED, null));
     sntpClient.linkChanged(n.number(), now);
@@ -607,6 +638,13 @@ public final class NetStack implements AutoCloseable {
   private final Transport transport;
   private final Environment environment; // the network outside, followed until close
   private final Environment.Listener outside = this::outsideChanged;
+  /**
+   * Held while a link change runs through the ctrls: a socket one of them opens (a connect that
+   * waited for the link) reports on an I/O thread, whose event must not reach the bus before the
+   * results of the change, as on the module, where both come from the one lwIP task. I/O threads
+   * post nothing else while holding a lock.
+   */
+  private final Object postGate = new Object();
   /** The faults outside each adapter, by adapter number. */
   private final Map<Integer, AdapterFaults> faults = new LinkedHashMap<>();
   private final Dns dns;
