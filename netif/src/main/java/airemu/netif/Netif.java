@@ -142,6 +142,16 @@ public final class Netif {
     if (id >= 0 && id < socketIds.length) socketIds[id] = false;
   }
 
+  /**
+   * The local port the firmware picks for a client ctrl that set none ({@code network_socket_connect}):
+   * a counter per adapter, 1 to 499 and round again, at {@code 50000 + (adapter * 1000 + counter) % 15536}.
+   */
+  int nextAutoPort() {
+    autoPort = autoPort + 1 >= 500 ? 0 : autoPort + 1;
+    int seed = config.number() * 1000 + autoPort;
+    return 50000 + (seed > 15535 ? seed % 15536 : seed);
+  }
+
   private static InetAddress require(String literal) {
     InetAddress a = Addresses.parseLiteral(literal);
     if (a == null) throw new IllegalArgumentException("not an IP address: " + literal);

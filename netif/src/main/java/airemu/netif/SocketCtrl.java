@@ -148,7 +148,12 @@ public final class SocketCtrl {
 
   // --- socket.* -------------------------------------------------------------------------------
 
-  /** {@code socket.debug(ctrl, onoff)}: stores the flag; returns nothing. */
+  /**
+   * {@code socket.debug(ctrl, onoff)}: with it on, the adapter layer prints its {@code DBG} lines
+   * for this ctrl ({@code luat_network_adapter.c}, guarded by {@code ctrl->is_debug}): each adapter
+   * event before and after the state machine handles it, a DNS answer nobody waits for, and the
+   * local port a client picks. Returns nothing.
+   */
   public void debug(boolean on) {
     if (!released) debug = on;
   }
@@ -437,11 +442,28 @@ public final class SocketCtrl {
     if (released) return NetDelivery.NONE;
     Ev ev = m.ev;
     if (ev == Ev.DNS_RESULT) {
-      if (m.source != dnsQuery || waitTarget != WAIT_ON_LINE) return NetDelivery.NONE; // answer nobody waits for
+      if (waitTarget != WAIT_ON_LINE) { // an answer nobody waits for
+        debugLine(CALLBACK, SKIPPED_LINE, "socket event:" + ev.hex() + "(" + ev.text() + "),wait:" + waitTarget
+            + "(" + WAIT_NAMES[waitTarget] + ")");
+        return NetDelivery.NONE;
+      }
+      if (m.source != dnsQuery) return NetDelivery.NONE; // the answer to a query dropped since
     } else if (ev != Ev.STATE && m.source != conn) {
       return NetDelivery.NONE; // from a socket this ctrl has closed since
     }
     if (!autoMode) return ev == Ev.STATE ? result(SocketEvents.RAW_STATE, 0) : NetDelivery.NONE;
+    // the link-state loop of network_default_socket_callback prints from other lines than the socket events
+    boolean link = ev == Ev.STATE;
+    debugLine(CALLBACK, link ? LINK_BEFORE_LINE : BEFORE_LINE, "before process socket " + socketId + ",event:" + ev.hex()
+        + "(" + ev.text() + "),state:" + state + "(" + stateName() + "),wait:" + waitTarget + "(" + WAIT_NAMES[waitTarget] + ")");
+    NetDelivery d = machine(m);
+    debugLine(CALLBACK, link ? LINK_BEFORE_LINE + 4 : BEFORE_LINE + 4, "after process socket " + socketId + ",state:" + state
+        + "(" + stateName() + "),wait:" + waitTarget + "(" + WAIT_NAMES[waitTarget] + ")");
+    return d;
+  }
+
+  /** {@code network_default_statemachine}: the handler of the current state, then the result. */
+  private NetDelivery machine(SocketMessage m) {
     boolean closing = state == DISCONNECTING && waitTarget == WAIT_OFF_LINE;
     int r = switch (state) {
       case LINK_OFF -> linkOff(m);
@@ -689,6 +711,10 @@ public final class SocketCtrl {
     socketId = id;
     InetSocketAddress remote = new InetSocketAddress(ip, remotePort);
     target = remote;
+    if (localPort == 0) { // network_socket_connect counts the adapter's automatic ports, debug or not
+      int port = netif.nextAutoPort();
+      debugLine("network_socket_connect", AUTO_PORT_LINE, "network " + netif.number() + "-" + slot + " local port auto select " + port);
+    }
     stack.log('D', "net", "adapter " + netif.number() + " connect " + Addresses.text(ip) + ":" + remotePort
         + (tcp ? " TCP" : " UDP"));
     if (Addresses.isIpv6(ip) && !netif.config().ipv6()) {
@@ -831,6 +857,15 @@ public final class SocketCtrl {
     return new NetDelivery.SocketEvent(this, event, param);
   }
 
+  /**
+   * A {@code DBG} line of {@code luat_network_adapter.c} while {@code socket.debug} is on: printed
+   * raw as {@code DBG_Printf("%s %d:...")} does, with the function and the line of the 2026 firmware
+   * ({@code network_default_socket_callback 1123:before process socket 1,...} in module logs).
+   */
+  private void debugLine(String function, int line, String text) {
+    if (debug) stack.logRaw(function + " " + line + ":" + text);
+  }
+
   /** Collects the bytes of {@code socket.read}. */
   private static final class ArraySink implements RxSink {
     private final byte[] out;
@@ -856,6 +891,16 @@ public final class SocketCtrl {
     }
   }
 
+  /** The wait targets as the adapter's debug lines name them ({@code prv_network_ctrl_wait_state_string}). */
+  private static final String[] WAIT_NAMES = {"无等待", "等待硬件上线", "等待连接完成", "等待发送完成", "等待离线完成", "等待任意网络变化"};
+  // Where the adapter's DBG lines come from, as 2026 firmware prints them (logs of LuatOS-SoC V2018,
+  // 2026-04): the socket events of network_default_socket_callback at 1123 (before) and 1127 (after),
+  // its link-state loop 36 lines further down, the skipped DNS answer 5 lines up, and
+  // network_socket_connect's automatic port at 1610. Older firmware prints other numbers.
+  private static final String CALLBACK = "network_default_socket_callback";
+  private static final int BEFORE_LINE = 1123, LINK_BEFORE_LINE = BEFORE_LINE + 36, SKIPPED_LINE = BEFORE_LINE - 5,
+      AUTO_PORT_LINE = 1610;
+
   private static final Status DONE = new Status(true, true);
   private static final Status PENDING = new Status(true, false);
   private static final Status FAIL = new Status(false, false);
@@ -874,7 +919,7 @@ public final class SocketCtrl {
   private boolean newRx; // data arrived and no read happened since: wait returns (true, true)
   private boolean serverMode; // the last start was listen, not connect
   private boolean released;
-  private boolean debug; // socket.debug; nothing extra is logged yet
+  private boolean debug; // socket.debug: the adapter layer's DBG lines for this ctrl
 
   // socket.config; a ctrl that was never configured is UDP
   private boolean tcp;

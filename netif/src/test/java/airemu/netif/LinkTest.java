@@ -160,6 +160,7 @@ class LinkTest {
   void aCtrlThatLinkedUpEarlyGetsLinkThenConnectsFromTheIpReadyHandler() {
     dev = TestDevice.start(Boards.air780(8), Boards.options().withAttachDelayMillis(NEVER));
     SocketCtrl c = dev.tcp(null);
+    dev.run(() -> c.debug(true));
     assertEquals(new Status(true, false), dev.call(c::linkup));
     dev.run(() -> {
       linkUpNow();
@@ -168,6 +169,11 @@ class LinkTest {
     });
     dev.expect(c, LINK, 0);
     dev.expect(c, ON_LINE, 0);
+    // the link event came through the link-state loop of network_default_socket_callback, before IP_READY
+    String cb = "network_default_socket_callback ";
+    assertEquals(List.of(cb + "1159:before process socket -1,event:0xf2000001(LINK状态变更),state:0(硬件离线),wait:1(等待硬件上线)",
+        cb + "1163:after process socket -1,state:1(离线),wait:0(无等待)"),
+        dev.log().stream().filter(l -> l.startsWith(cb + "1159") || l.startsWith(cb + "1163")).toList());
   }
 
   @Test
