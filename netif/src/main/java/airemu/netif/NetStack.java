@@ -172,6 +172,12 @@ public final class NetStack implements AutoCloseable {
    * nothing is stored) of {@code adapter} (null: the default). An {@code ip} that is not an IP literal
    * empties the slot, as lwIP's failed {@code ipaddr_aton} leaves an invalid address there. Returns
    * false (and logs the firmware's warning) for an invalid or unregistered adapter.
+   *
+   * <p>A server set before the adapter is ready stays when it comes up: current net_lwip2 marks it
+   * static ({@code is_static_dns}) and its network-ready fills only the slots the script left, and
+   * the EC618's mobile callback writes only slots 3 and 4, from the network. (An older net_lwip2,
+   * with one DNS client for all adapters, overwrote all four at every network-ready; the one read
+   * here is the one whose {@code network ready N, setup dns server} line airemu prints.)
    */
   public boolean setDns(Integer adapter, int index, String ip) {
     return storeDns(adapter, index, Addresses.parseLiteral(ip));

@@ -152,6 +152,19 @@ class RegistryTest {
   }
 
   @Test
+  void aDnsServerSetBeforeTheAdapterIsReadyIsKeptWhenItComesUp() {
+    start(Boards.air780(8));
+    assertTrue(dev.call(() -> dev.stack().setDns(null, 1, "10.9.8.7"))); // before IP_READY, as a script may
+    dev.stack().bringUp(Boards.GP, 0);
+    dev.expectPublish("IP_READY");
+    dev.stack().bringDown(Boards.GP);
+    dev.expectPublish("IP_LOSE");
+    dev.stack().bringUp(Boards.GP, 0);
+    dev.expectPublish("IP_READY");
+    assertEquals("10.9.8.7", dev.call(() -> dev.stack().netif(Boards.GP).dnsServers().get(0)));
+  }
+
+  @Test
   void setDnsStoresPerAdapterSlotsAndRefusesInvalidAdapters() {
     start(Boards.air8000());
     dev.run(() -> {
