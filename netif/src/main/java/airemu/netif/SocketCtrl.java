@@ -443,8 +443,7 @@ public final class SocketCtrl {
     Ev ev = m.ev;
     if (ev == Ev.DNS_RESULT) {
       if (waitTarget != WAIT_ON_LINE) { // an answer nobody waits for
-        debugLine(CALLBACK, SKIPPED_LINE, "socket event:" + ev.hex() + "(" + ev.text() + "),wait:" + waitTarget
-            + "(" + WAIT_NAMES[waitTarget] + ")");
+        if (debug) debugLine(CALLBACK, SKIPPED_LINE, "socket event:" + ev.hex() + "(" + ev.text() + "),wait:" + waitName());
         return NetDelivery.NONE;
       }
       if (m.source != dnsQuery) return NetDelivery.NONE; // the answer to a query dropped since
@@ -452,13 +451,13 @@ public final class SocketCtrl {
       return NetDelivery.NONE; // from a socket this ctrl has closed since
     }
     if (!autoMode) return ev == Ev.STATE ? result(SocketEvents.RAW_STATE, 0) : NetDelivery.NONE;
+    if (!debug) return machine(m);
     // the link-state loop of network_default_socket_callback prints from other lines than the socket events
-    boolean link = ev == Ev.STATE;
-    debugLine(CALLBACK, link ? LINK_BEFORE_LINE : BEFORE_LINE, "before process socket " + socketId + ",event:" + ev.hex()
-        + "(" + ev.text() + "),state:" + state + "(" + stateName() + "),wait:" + waitTarget + "(" + WAIT_NAMES[waitTarget] + ")");
+    int line = ev == Ev.STATE ? LINK_BEFORE_LINE : BEFORE_LINE;
+    debugLine(CALLBACK, line, "before process socket " + socketId + ",event:" + ev.hex() + "(" + ev.text() + "),state:"
+        + state + "(" + stateName() + "),wait:" + waitName());
     NetDelivery d = machine(m);
-    debugLine(CALLBACK, link ? LINK_BEFORE_LINE + 4 : BEFORE_LINE + 4, "after process socket " + socketId + ",state:" + state
-        + "(" + stateName() + "),wait:" + waitTarget + "(" + WAIT_NAMES[waitTarget] + ")");
+    debugLine(CALLBACK, line + 4, "after process socket " + socketId + ",state:" + state + "(" + stateName() + "),wait:" + waitName());
     return d;
   }
 
@@ -713,7 +712,7 @@ public final class SocketCtrl {
     target = remote;
     if (localPort == 0) { // network_socket_connect counts the adapter's automatic ports, debug or not
       int port = netif.nextAutoPort();
-      debugLine("network_socket_connect", AUTO_PORT_LINE, "network " + netif.number() + "-" + slot + " local port auto select " + port);
+      if (debug) debugLine("network_socket_connect", AUTO_PORT_LINE, "network " + netif.number() + "-" + slot + " local port auto select " + port);
     }
     stack.log('D', "net", "adapter " + netif.number() + " connect " + Addresses.text(ip) + ":" + remotePort
         + (tcp ? " TCP" : " UDP"));
@@ -858,12 +857,17 @@ public final class SocketCtrl {
   }
 
   /**
-   * A {@code DBG} line of {@code luat_network_adapter.c} while {@code socket.debug} is on: printed
-   * raw as {@code DBG_Printf("%s %d:...")} does, with the function and the line of the 2026 firmware
-   * ({@code network_default_socket_callback 1123:before process socket 1,...} in module logs).
+   * A {@code DBG} line of {@code luat_network_adapter.c}, for a ctrl with {@code socket.debug} on:
+   * printed raw as {@code DBG_Printf("%s %d:...")} does, with the function and the line of the 2026
+   * firmware ({@code network_default_socket_callback 1123:before process socket 1,...} in module logs).
    */
   private void debugLine(String function, int line, String text) {
-    if (debug) stack.logRaw(function + " " + line + ":" + text);
+    stack.logRaw(function + " " + line + ":" + text);
+  }
+
+  /** The wait target and its name, as the debug lines print it: {@code 2(等待连接完成)}. */
+  private String waitName() {
+    return waitTarget + "(" + WAIT_NAMES[waitTarget] + ")";
   }
 
   /** Collects the bytes of {@code socket.read}. */
