@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param firmware versions and build stamp of the emulated firmware
  * @param memory heap totals the firmware reports
  * @param adapters network adapters in the order the firmware registers them
+ * @param lwip the figures of the firmware's lwIP build: the ctrl table its adapters share, the rx cache
  * @param defaultAdapter the adapter the firmware sets as default, or empty for "last registered"
  * @param era how adapter constants are numbered
  * @param rebootDelayMillis how long after a VM exit the module reboots
@@ -30,6 +31,7 @@ public record BoardProfile(
     Firmware firmware,
     Memory memory,
     List<AdapterSpec> adapters,
+    Lwip lwip,
     Optional<String> defaultAdapter,
     ConstantsEra era,
     long rebootDelayMillis,
@@ -39,7 +41,20 @@ public record BoardProfile(
 
   public BoardProfile {
     adapters = List.copyOf(adapters);
+    java.util.Objects.requireNonNull(lwip, "lwip");
     java.util.Objects.requireNonNull(wifi, "wifi");
+  }
+
+  /**
+   * The lwIP build of the firmware. {@code sockets} is {@code LWIP_NUM_SOCKETS}: every lwIP adapter
+   * takes its ctrls from this one table, so {@code socket.create} on the cellular and the Wi-Fi
+   * adapter counts against the same number ({@code luat_network_adapter.c}, spec 6.1); 8 when the
+   * build sets none. {@code rxCache} is what {@code socket.rx_cache()} answers before the script
+   * sets it (spec 2.24: 6 on the EC718/EC716, 32 elsewhere).
+   */
+  public record Lwip(int sockets, int rxCache) {
+    /** What {@code luat_network_adapter.c} and the rx cache come to when a build sets neither. */
+    public static final Lwip DEFAULT = new Lwip(8, 32);
   }
 
   /**

@@ -20,6 +20,7 @@ import airemu.lua.LuaFirmware;
 import airemu.lua.Project;
 import airemu.netif.Environment;
 import airemu.netif.AccessPoint;
+import airemu.netif.NetOptions;
 import airemu.serial.LogPort;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
    */
   static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--board", "--timeout", "--expect", "--fail",
       "--on-crash", "--watchdog", "--fs", "--log-port", "--log-port-eol", "--uart", "--host", "--echo-port", "--scenario", "--control-port",
-      "--wifi");
+      "--wifi", "--attach-delay");
   static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--plain", "--debug", "--log-port-timestamps", "--uart-udp",
       "--no-peers");
 
@@ -125,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
             else r.controlPort = port;
           }
           case "--wifi" -> r.wifi.add(value);
+          case "--attach-delay" -> r.attachDelay = value;
           default -> r.fs = Path.of(value);
         }
         continue;
@@ -238,6 +240,11 @@ final class RunCommand implements Callable<Integer> {
           + "wlan.connect can join, e.g. --wifi office:secret123 --wifi guest (an open network). The SSID ends at the first ':'.")
   List<String> wifi = new ArrayList<>();
 
+  @Option(names = "--attach-delay", paramLabel = "DURATION",
+      description = "How long the cellular adapter takes to attach, from boot (and after flight mode or mobile.reset) "
+          + "to IP_READY, e.g. --attach-delay 500ms or --attach-delay 10s (0ms: at once). Default: 2s, about what a module takes.")
+  String attachDelay;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help, e.g. airemu run --help.")
   boolean help;
 
@@ -259,20 +266,22 @@ final class RunCommand implements Callable<Integer> {
     long timeoutMillis = timeout == null ? -1 : option("--timeout", timeout);
     long watchdogMillis = option("--watchdog", watchdog);
     if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms");
+    long attachMillis = attachDelay == null ? -1 : option("--attach-delay", attachDelay);
     BoardProfile profile = BoardProfiles.find(board);
     Project project = path == null ? Demo.project() : Project.open(path);
     // a fresh folder per run, made on first use (Files.createTempDirectory would seed SecureRandom at start-up)
     Path storage = fs != null ? fs
         : Path.of(System.getProperty("java.io.tmpdir"), "airemu-fs-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     try {
-      return run(profile, project, storage, policy, timeoutMillis, watchdogMillis);
+      return run(profile, project, storage, policy, timeoutMillis, watchdogMillis, attachMillis);
     } finally {
       if (fs == null) deleteTree(storage);
     }
   }
 
+  /** {@code attachMillis}: the cellular attach delay, -1 for the network's default. */
   private int run(BoardProfile profile, Project project, Path storage, Device.CrashPolicy policy, long timeoutMillis,
-      long watchdogMillis) throws Exception {
+      long watchdogMillis, long attachMillis) throws Exception {
     Console console = new Console(out, !plain);
     Set<String> pending = new LinkedHashSet<>(expect);
     LogPort.LineEnding eol;
@@ -288,7 +297,8 @@ final class RunCommand implements Callable<Integer> {
     try (EmbeddedNetwork network = EmbeddedNetwork.start(hosts, echoPort, !noPeers);
         Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
-      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options())
+      NetOptions options = attachMillis < 0 ? network.options() : network.options().withAttachDelayMillis(attachMillis);
+      DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(options)
           .withEnvironment(environment).withAccessPoints(accessPoints());
       Device device = scheduler.newDevice(new Device.Options(profile.id(), policy, watchdogMillis),
           d -> {

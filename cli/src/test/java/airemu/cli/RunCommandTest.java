@@ -96,6 +96,27 @@ class RunCommandTest {
   }
 
   @Test
+  void theAttachDelayIsHowLongTheCellularAdapterTakesToIpReady() throws Exception {
+    String p = project("""
+        sys.taskInit(function()
+          sys.wait(100)
+          log.info("t", "after 100 ms", socket.adapter(socket.LWIP_GP))
+          os.exit(0)
+        end)
+        sys.run()
+        """);
+    Result now = airemu("run", "--plain", "--attach-delay", "0ms", p);
+    assertThat(now.code).isZero();
+    assertThat(now.out).contains("I/user.t after 100 ms true 1\n");
+    Result later = airemu("run", "--plain", "--attach-delay=300ms", p);
+    assertThat(later.code).isZero();
+    assertThat(later.out).contains("I/user.t after 100 ms false 1\n");
+    Result bad = airemu("run", "--attach-delay", "soon", p);
+    assertThat(bad.code).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.err).isEqualTo("airemu: --attach-delay: invalid duration 'soon': write a number and a unit, such as 500ms, 30s, 2m or 1h\n");
+  }
+
+  @Test
   void helpExplainsEveryOptionWithAnExample() {
     Result r = airemu("run", "--help");
     assertThat(r.code).isZero();

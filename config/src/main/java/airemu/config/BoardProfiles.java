@@ -25,6 +25,8 @@ import java.util.Set;
  */
 public final class BoardProfiles {
   public static final String DEFAULT = "air780epm";
+  /** The sockets of an adapter with its own TCP/IP stack when its profile gives none: a W5500 has 8. */
+  private static final int OWN_STACK_SOCKETS = 8;
   private static final String RESOURCES = "/airemu/boards/";
 
   /**
@@ -83,7 +85,7 @@ public final class BoardProfiles {
   public static BoardProfile parse(String file, String id, String text) throws ConfigException {
     YamlMap root = YamlMap.parse(file, text);
     root.requireOnly("model", "chip", "bsp", "firmware", "memory", "unique-id-bytes", "reboot-delay", "constants",
-        "adapters", "default-adapter", "wifi");
+        "lwip", "adapters", "default-adapter", "wifi");
     String model = root.string("model");
     String chip = root.string("chip");
     String bsp = root.optString("bsp").orElse(chip);
@@ -120,8 +122,13 @@ public final class BoardProfiles {
       if (!names.add(name)) throw a.errorAt("name", "adapter '" + name + "' is listed twice");
       String kindId = a.choice("kind", null, kinds);
       AdapterSpec.Kind kind = AdapterSpec.Kind.values()[kinds.indexOf(kindId)];
-      adapters.add(new AdapterSpec(name, kind, (int) a.integer("sockets", 8, 1, 64), a.bool("ipv6", false),
-          a.bool("at-boot", true)));
+      if (!kind.ownStack() && a.has("sockets")) {
+        throw a.errorAt("sockets", "adapter '" + name + "' (kind " + kindId + ") takes its sockets from the lwIP table all "
+            + "lwIP adapters share: remove 'sockets' here and set 'lwip: sockets:' for the board; only an adapter with its "
+            + "own TCP/IP stack (kind w5500) has its own");
+      }
+      int own = kind.ownStack() ? (int) a.integer("sockets", OWN_STACK_SOCKETS, 1, 64) : 0;
+      adapters.add(new AdapterSpec(name, kind, own, a.bool("ipv6", false), a.bool("at-boot", true)));
     }
     Optional<String> dft = root.optString("default-adapter");
     if (dft.isPresent() && !names.contains(dft.get())) {
@@ -129,8 +136,20 @@ public final class BoardProfiles {
           + String.join(", ", names));
     }
     BoardProfile.Wifi wifi = wifi(root, adapters);
-    return new BoardProfile(id, model, chip, bsp, firmware, memory, adapters, dft, era,
+    return new BoardProfile(id, model, chip, bsp, firmware, memory, adapters, lwip(root), dft, era,
         root.durationMillis("reboot-delay", 15000), (int) root.integer("unique-id-bytes", 16, 1, 32), wifi, file);
+  }
+
+  /**
+   * {@code lwip: {sockets: N, rx-cache: N}}: the ctrl table the lwIP adapters share
+   * ({@code LWIP_NUM_SOCKETS}) and the default of {@code socket.rx_cache}; see {@link BoardProfile.Lwip}.
+   */
+  private static BoardProfile.Lwip lwip(YamlMap root) throws ConfigException {
+    BoardProfile.Lwip dft = BoardProfile.Lwip.DEFAULT;
+    if (!root.has("lwip")) return dft;
+    YamlMap l = root.map("lwip");
+    l.requireOnly("sockets", "rx-cache");
+    return new BoardProfile.Lwip((int) l.integer("sockets", dft.sockets(), 1, 64), (int) l.integer("rx-cache", dft.rxCache(), 6, 48));
   }
 
   /**

@@ -26,14 +26,15 @@ class BoardProfilesTest {
       adapters:
         - name: LWIP_GP
           kind: cellular
-          sockets: 8
+          ipv6: false
       """;
 
   @Test
   void everyBuiltInBoardLoadsWithTheRegistrationOrderOfItsAdapters() throws Exception {
     assertThat(BoardProfiles.builtInIds()).containsExactly("air780e", "air780ep", "air780epm", "air780ehm", "air780ehv", "air8000", "air8101");
     for (BoardProfile b : BoardProfiles.builtIn()) {
-      assertThat(b.era()).isEqualTo(ConstantsEra.CURRENT);
+      // the Air780E's firmware was built in September 2024, before the numbering changed
+      assertThat(b.era()).isEqualTo(b.id().equals("air780e") ? ConstantsEra.E2024 : ConstantsEra.CURRENT);
       assertThat(b.rebootDelayMillis()).isEqualTo(15000);
       assertThat(b.adapters()).isNotEmpty();
     }
@@ -63,13 +64,45 @@ class BoardProfilesTest {
     assertThat(b.model()).isEqualTo("MyBoard");
     assertThat(b.bsp()).isEqualTo("EC718PM");
     assertThat(b.defaultAdapter()).isEmpty();
-    assertThat(b.adapters().get(0)).isEqualTo(new AdapterSpec("LWIP_GP", AdapterSpec.Kind.CELLULAR, 8, false, true));
+    assertThat(b.adapters().get(0)).isEqualTo(new AdapterSpec("LWIP_GP", AdapterSpec.Kind.CELLULAR, 0, false, true));
+    assertThat(b.lwip()).isEqualTo(new BoardProfile.Lwip(8, 32)); // what a build that sets neither has
+  }
+
+  @Test
+  void theLwipAdaptersShareTheBoardsTableAndOnlyAW5500HasItsOwn() throws Exception {
+    BoardProfile air8000 = BoardProfiles.find("air8000");
+    assertThat(air8000.lwip()).isEqualTo(new BoardProfile.Lwip(16, 6)); // EC718HM: LWIP_NUM_SOCKETS=16, rx cache 6
+    assertThat(air8000.adapters()).extracting(AdapterSpec::sockets).containsOnly(0);
+    BoardProfile air780e = BoardProfiles.find("air780e");
+    assertThat(air780e.lwip()).isEqualTo(new BoardProfile.Lwip(8, 32));
+    assertThat(air780e.adapter("ETH0").orElseThrow().sockets()).isEqualTo(8);
+    assertThat(BoardProfiles.find("air780ep").lwip()).isEqualTo(new BoardProfile.Lwip(8, 6)); // EC718P: no LWIP_NUM_SOCKETS
+    assertThat(BoardProfiles.find("air8101").lwip().rxCache()).isEqualTo(32);
+    BoardProfile own = BoardProfiles.parse("b.yaml", "b", GOOD + """
+          - name: ETH0
+            kind: w5500
+            sockets: 4
+        lwip:
+          sockets: 12
+          rx-cache: 20
+        """);
+    assertThat(own.adapter("ETH0").orElseThrow().sockets()).isEqualTo(4);
+    assertThat(own.lwip()).isEqualTo(new BoardProfile.Lwip(12, 20));
+    assertThat(BoardProfiles.parse("b.yaml", "b", GOOD + "  - name: ETH0\n    kind: w5500\n").adapter("ETH0").orElseThrow().sockets())
+        .isEqualTo(8);
   }
 
   @Test
   void mistakesNameTheFileLineColumnAndWhatIsAllowed() {
-    assertError(GOOD.replace("sockets: 8", "sokets: 8"),
-        "b.yaml:13:5: unknown key 'sokets'; allowed: name, kind, sockets, ipv6, at-boot");
+    assertError(GOOD.replace("ipv6: false", "ipvsix: false"),
+        "b.yaml:13:5: unknown key 'ipvsix'; allowed: name, kind, sockets, ipv6, at-boot");
+    assertError(GOOD.replace("ipv6: false", "sockets: 8"),
+        "b.yaml:13:14: adapter 'LWIP_GP' (kind cellular) takes its sockets from the lwIP table all lwIP adapters share: "
+            + "remove 'sockets' here and set 'lwip: sockets:' for the board; only an adapter with its own TCP/IP stack "
+            + "(kind w5500) has its own");
+    assertError(GOOD + "lwip:\n  socket: 8\n", "b.yaml:15:3: unknown key 'socket'; allowed: sockets, rx-cache");
+    assertError(GOOD + "lwip:\n  rx-cache: 5\n", "b.yaml:15:13: 'rx-cache' must be between 6 and 48");
+    assertError(GOOD + "lwip:\n  sockets: 0\n", "b.yaml:15:12: 'sockets' must be between 1 and 64");
     assertError(GOOD.replace("kind: cellular", "kind: lte"),
         "b.yaml:12:11: 'kind' is 'lte'; allowed: cellular, wifi-sta, wifi-ap, ethernet, w5500");
     assertError(GOOD.replace("name: LWIP_GP", "name: LWIP_XX"),
@@ -77,7 +110,8 @@ class BoardProfilesTest {
             + "LWIP_SPI, LWIP_USER0, LWIP_USER1, LWIP_USER2, LWIP_USER3, LWIP_USER4, LWIP_USER5, LWIP_USER6, LWIP_USER7, "
             + "LWIP_GP_GW, LWIP_USB, ETH0");
     assertError(GOOD + "default-adapter: LWIP_STA\n", "b.yaml:14:18: default-adapter 'LWIP_STA' is not one of this board's adapters: LWIP_GP");
-    assertError(GOOD.replace("sockets: 8", "sockets: many"), "b.yaml:13:14: 'sockets' must be a whole number, not 'many'");
+    assertError(GOOD + "  - name: ETH0\n    kind: w5500\n    sockets: many\n",
+        "b.yaml:16:14: 'sockets' must be a whole number, not 'many'");
     assertError(GOOD + "reboot-delay: soon\n",
         "b.yaml:14:15: 'reboot-delay': invalid duration 'soon': write a number and a unit, such as 500ms, 30s, 2m or 1h");
     assertError(GOOD.replace("model: MyBoard\n", ""), "b.yaml:1:1: missing key 'model'");

@@ -69,7 +69,7 @@ final class SocketLib {
         inRange.add(new AccessPoint(a.ssid(), a.password(), bssid, a.rssi(), a.channel()));
       }
     }
-    return new NetProfile(board.era().adapterCount(), dft, adapters, inRange);
+    return new NetProfile(board.era().adapterCount(), dft, board.lwip().sockets(), board.lwip().rxCache(), adapters, inRange);
   }
 
   /**
@@ -188,11 +188,7 @@ final class SocketLib {
       return 0;
     });
     vm.setFunction(L, -1, "rx_cache", l -> {
-      if (l.getTop() >= 1 && l.isInteger(1)) {
-        long n = l.toInteger(1);
-        if (n >= 6 && n <= 48) rxCache = (int) n;
-      }
-      l.push(rxCache);
+      l.push(net.rxCache(l.getTop() >= 1 && l.isInteger(1) ? l.toInteger(1) : null));
       return 1;
     });
     vm.setFunction(L, -1, "sntp", this::sntp);
@@ -518,5 +514,4 @@ final class SocketLib {
   private final LuaFirmware fw;
   private final Map<SocketCtrl, Long> addresses = new IdentityHashMap<>(); // ctrl -> its userdata's address
   private volatile NetStack net; // this boot's; read from other threads through LuaFirmware.network()
-  private int rxCache = 6;
 }

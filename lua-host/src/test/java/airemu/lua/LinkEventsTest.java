@@ -122,6 +122,85 @@ class LinkEventsTest {
         "I/user.t echo back 5 在线");
   }
 
+  // The three scripts of the issue-3 audit (F1): on a module the link change has gone through every
+  // ctrl's state machine (in the lwIP task) before the script sees IP_READY or IP_LOSE.
+
+  @Test
+  void aCtrlCreatedBeforeTheNetworkConnectsOnceIpReadyIsThere() throws Exception {
+    assertThat(userLines("air780epm", """
+        logLinks()
+        sys.taskInit(function()
+          local c = ctrl("C")
+          socket.config(c)
+          sys.waitUntil("IP_READY")
+          log.info("t", "connect", socket.connect(c, "127.0.0.1", PORT))
+          repeat local _, ev = sys.waitUntil("CB_C") until ev == socket.ON_LINE
+          log.info("t", "state", socket.state(c))
+          os.exit(0)
+        end)
+        sys.run()
+        """)).containsExactly(
+        "I/user.pub IP_READY true 1",
+        "I/user.t connect true false",
+        "I/user.cb C 33554433 0", // the link event reached it before any call armed it: raw, as the firmware forwards it
+        "I/user.cb C ON_LINE 0",
+        "I/user.t state 5 在线");
+  }
+
+  @Test
+  void aCtrlThatLinkedUpEarlyHearsLinkAndThenConnects() throws Exception {
+    assertThat(userLines("air780epm", """
+        logLinks()
+        sys.taskInit(function()
+          local d = ctrl("D")
+          socket.config(d)
+          log.info("t", "early", socket.linkup(d))
+          sys.waitUntil("IP_READY")
+          log.info("t", "late", socket.linkup(d))
+          socket.connect(d, "127.0.0.1", PORT)
+          repeat local _, ev = sys.waitUntil("CB_D") until ev == socket.ON_LINE
+          os.exit(0)
+        end)
+        sys.run()
+        """)).containsExactly(
+        "I/user.t early true false",
+        "I/user.pub IP_READY true 1",
+        "I/user.t late true true",
+        "I/user.cb D LINK 0",
+        "I/user.cb D ON_LINE 0");
+  }
+
+  @Test
+  void inTheIpLoseHandlerAnOnlineCtrlAlreadyFailsTxAndWait() throws Exception {
+    assertThat(userLines("air780epm", """
+        logLinks()
+        local c
+        sys.subscribe("IP_LOSE", function()
+          log.info("lose", "tx", socket.tx(c, "x"))
+          log.info("lose", "wait", socket.wait(c))
+        end)
+        sys.taskInit(function()
+          sys.waitUntil("IP_READY")
+          c = ctrl("C")
+          socket.config(c)
+          socket.connect(c, "127.0.0.1", PORT)
+          sys.waitUntil("CB_C")
+          mobile.flymode(0, true)
+          sys.waitUntil("CB_C")
+          log.info("t", "state", socket.state(c))
+          os.exit(0)
+        end)
+        sys.run()
+        """)).containsExactly(
+        "I/user.pub IP_READY true 1",
+        "I/user.cb C ON_LINE 0",
+        "I/user.pub IP_LOSE 1",
+        "I/user.lose tx false true false",
+        "I/user.lose wait false false",
+        "I/user.cb C EVENT -1",
+        "I/user.t state 5 在线");
+  }
+
   @Test
   void theStationDroppingAndRejoiningLeavesTheCellularSocketAlone() throws Exception {
     assertThat(userLines("air8000", """

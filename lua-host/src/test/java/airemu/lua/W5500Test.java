@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * echo peer while its cable is pulled and plugged back from outside (luat_lib_w5500.c, spec 6.1, 6.2).
  */
 class W5500Test {
-  private static final int ETH0 = 17; // socket.ETH0 in the 2026-06 numbering
+  private static final int ETH0 = 5; // socket.ETH0 in the numbering of firmware built before 2025-01-12 (spec 1.2)
   private static EchoPeer echo;
 
   @BeforeAll
@@ -81,15 +81,15 @@ class W5500Test {
       emu.awaitExit();
       List<String> lines = emu.scriptLines();
       String ready = lines.stream().filter(l -> l.startsWith("I/user.pub IP_READY")).findFirst().orElseThrow();
-      assertThat(ready).matches("I/user.pub IP_READY 192\\.168\\.3\\.\\d+ 17");
+      assertThat(ready).matches("I/user.pub IP_READY 192\\.168\\.3\\.\\d+ " + ETH0);
       assertThat(lines).containsExactly("D/w5500 device no ready", "I/user.t false", "D/w5500 cs 8 irq 9 reset 10 link 255",
-          "I/user.t true 102A3B4C5D6E 12", "adapter index 17 is invalid!", "D/socket create fail", "I/user.t", "I/user.t 1 17",
+          "I/user.t true 102A3B4C5D6E 12", "adapter index " + ETH0 + " is invalid!", "D/socket create fail", "I/user.t", "I/user.t 1 " + ETH0,
           "I/user.pub W5500_IND CABLE_INSERT", "D/W5500 network ready", ready,
-          "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter 17 connect 127.0.0.1:" + echo.port() + " TCP",
+          "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter " + ETH0 + " connect 127.0.0.1:" + echo.port() + " TCP",
           "I/user.cb a ON_LINE 0", "I/user.t online 5 在线",
-          "I/user.pub W5500_IND CABLE_REMOVE", "I/user.pub IP_LOSE 17", "I/user.cb a EVENT -1", "I/user.t unplugged false 17",
+          "I/user.pub W5500_IND CABLE_REMOVE", "I/user.pub IP_LOSE " + ETH0, "I/user.cb a EVENT -1", "I/user.t unplugged false " + ETH0,
           "I/user.pub W5500_IND CABLE_INSERT", "D/W5500 network ready", ready, "I/user.cb a EVENT -1",
-          "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter 17 connect 127.0.0.1:" + echo.port() + " TCP",
+          "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter " + ETH0 + " connect 127.0.0.1:" + echo.port() + " TCP",
           "I/user.cb b ON_LINE 0");
     }
   }

@@ -9,24 +9,31 @@ import java.util.Objects;
  * {@code netdrv.setup}, {@code w5500.bind}) through {@link NetStack#register(int)}.
  *
  * <pre>{@code
- * new AdapterConfig("LWIP_GP", 1, AdapterConfig.Kind.CELLULAR, 16, true, true)
+ * new AdapterConfig("LWIP_GP", 1, AdapterConfig.Kind.CELLULAR, 0, true, true)  // in the board's lwIP table
+ * new AdapterConfig("ETH0", 17, AdapterConfig.Kind.W5500, 8, false, false)      // the W5500's own 8 sockets
  * }</pre>
  *
  * @param name the LuatOS constant ({@code LWIP_GP})
  * @param number the adapter index in the board's firmware era ({@code socket.LWIP_GP})
  * @param kind what kind of link this is
- * @param socketLimit how many ctrls the adapter's socket table holds; {@code socket.create} returns
- *     nil beyond it
+ * @param ownSockets the size of the adapter's own ctrl table, for an adapter with its own TCP/IP
+ *     stack ({@link Kind#hasOwnStack()}); 0 for an lwIP adapter, which takes its ctrls from the
+ *     table all lwIP adapters share ({@link NetProfile#lwipSockets()}, spec 6.1)
  * @param ipv6 whether the adapter gets an IPv6 address (AAAA lookups work on any adapter)
  * @param atBoot registered when the firmware boots
  */
-public record AdapterConfig(String name, int number, Kind kind, int socketLimit, boolean ipv6, boolean atBoot) {
+public record AdapterConfig(String name, int number, Kind kind, int ownSockets, boolean ipv6, boolean atBoot) {
 
   public AdapterConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
     if (number <= 0) throw new IllegalArgumentException("adapter " + name + ": number must be > 0, was " + number);
-    if (socketLimit <= 0) throw new IllegalArgumentException("adapter " + name + ": socketLimit must be > 0, was " + socketLimit);
+    if (kind.hasOwnStack() && ownSockets <= 0) {
+      throw new IllegalArgumentException("adapter " + name + " has its own TCP/IP stack: ownSockets must be > 0, was " + ownSockets);
+    }
+    if (!kind.hasOwnStack() && ownSockets != 0) {
+      throw new IllegalArgumentException("adapter " + name + " shares the lwIP ctrl table: ownSockets must be 0, was " + ownSockets);
+    }
   }
 
   /** What kind of link an adapter is: decides its addresses and what its socket table can do. */
@@ -38,6 +45,14 @@ public record AdapterConfig(String name, int number, Kind kind, int socketLimit,
     /** Whether a listening socket can hand clients to new ctrls ({@code socket.listen(ctrl, n > 0)}). */
     public boolean supportsAccept() {
       return this != W5500;
+    }
+
+    /**
+     * Whether the adapter runs its own TCP/IP stack rather than lwIP, and so has a ctrl table of its
+     * own ({@code network_register_adapter}: an index from {@code NW_ADAPTER_INDEX_HW_PS_DEVICE} up).
+     */
+    public boolean hasOwnStack() {
+      return this == W5500;
     }
   }
 }

@@ -27,8 +27,15 @@ import java.util.function.LongSupplier;
  * <p>Threads: the {@code socket.*} registry methods and {@link #close()} run on the device thread.
  * The link controls ({@link #bringUp}, {@link #bringDown}, {@link #setLink}, {@link #setIp},
  * {@link #setAddresses}) may be called from any thread: they post the change to the device, where
- * it takes effect in posting order. A change of readiness publishes {@code IP_READY(ip, adapter)}
- * or {@code IP_LOSE(adapter)} and sends the link event to every ctrl of the adapter (spec 6.2).
+ * it takes effect in posting order. A change of readiness runs the link event through the state
+ * machine of every ctrl of the adapter at once, then publishes {@code IP_READY(ip, adapter)} or
+ * {@code IP_LOSE(adapter)}, and the ctrls' results follow on the next turns of the bus (spec 6.2;
+ * see {@link #applyLink}).
+ *
+ * <p>Ctrl tables (spec 6.1): the lwIP adapters take their ctrls from one table of
+ * {@link NetProfile#lwipSockets()} slots, so a board's cellular, Wi-Fi and Ethernet sockets count
+ * together; an adapter with its own TCP/IP stack (the W5500) has its own table
+ * ({@link AdapterConfig#ownSockets()}).
  *
  * <p>The network outside the device is an {@link Environment}: the stack starts from its state and
  * follows its changes until {@link #close()}. Its links and addresses combine with the device's own
@@ -77,8 +84,11 @@ public final class NetStack implements AutoCloseable {
     this.transport = transport;
     this.dns = new Dns(this);
     this.sntpClient = new Sntp(this, device);
+    this.rxCache = profile.rxCache();
+    CtrlTable lwip = new CtrlTable(profile.lwipSockets());
     for (AdapterConfig a : profile.adapters()) {
-      netifs.put(a.number(), new Netif(a, options, device.name()));
+      CtrlTable table = a.kind().hasOwnStack() ? new CtrlTable(a.ownSockets()) : lwip;
+      netifs.put(a.number(), new Netif(a, options, device.name(), table));
       faults.put(a.number(), new AdapterFaults(a.name(), environment.seed(), options.rxBufferBytes(), transport));
     }
     environment.subscribe(outside, this::startFrom);
@@ -106,7 +116,8 @@ public final class NetStack implements AutoCloseable {
 
   /**
    * {@code socket.create(adapter)}: a new ctrl in state 0 on {@code adapter} (null: the default), or
-   * null when the index is out of range, the adapter is not registered, or its socket table is full.
+   * null when the index is out of range, the adapter is not registered, or its ctrl table is full
+   * (for an lwIP adapter: the table it shares with the board's other lwIP adapters).
    * The binding stores its callback with {@link SocketCtrl#attach}.
    */
   public SocketCtrl create(Integer adapter) {
@@ -163,6 +174,12 @@ public final class NetStack implements AutoCloseable {
    * nothing is stored) of {@code adapter} (null: the default). An {@code ip} that is not an IP literal
    * empties the slot, as lwIP's failed {@code ipaddr_aton} leaves an invalid address there. Returns
    * false (and logs the firmware's warning) for an invalid or unregistered adapter.
+   *
+   * <p>A server set before the adapter is ready stays when it comes up: current net_lwip2 marks it
+   * static ({@code is_static_dns}) and its network-ready fills only the slots the script left, and
+   * the EC618's mobile callback writes only slots 3 and 4, from the network. (An older net_lwip2,
+   * with one DNS client for all adapters, overwrote all four at every network-ready; the one read
+   * here is the one whose {@code network ready N, setup dns server} line airemu prints.)
    */
   public boolean setDns(Integer adapter, int index, String ip) {
     return storeDns(adapter, index, Addresses.parseLiteral(ip));
@@ -232,6 +249,15 @@ public final class NetStack implements AutoCloseable {
   /** {@code socket.ntptm()}: the table, also before a sync (then without {@code vaild}); see {@link Ntptm}. */
   public Ntptm ntptm() {
     return sntpClient.ntptm();
+  }
+
+  /**
+   * {@code socket.rx_cache(n)}: with {@code n} from 6 to 48 sets the lwIP receive-cache block count
+   * (anything else, or null, only reads); returns the count, the board's default until set.
+   */
+  public int rxCache(Long n) {
+    if (n != null && n >= NetProfile.RX_CACHE_MIN && n <= NetProfile.RX_CACHE_MAX) rxCache = n.intValue();
+    return rxCache;
   }
 
   /**
@@ -400,8 +426,11 @@ public final class NetStack implements AutoCloseable {
     return device.clock().nanoTime() / 1_000_000;
   }
 
+  /** Posts a network event from any thread; see {@link #postGate}. */
   void post(Message m) {
-    device.post(m);
+    synchronized (postGate) {
+      device.post(m);
+    }
   }
 
   void log(char level, String tag, String text) {
@@ -412,14 +441,15 @@ public final class NetStack implements AutoCloseable {
     log.raw(text);
   }
 
-  /** A ctrl in the adapter's socket table, or null when it is full. */
+  /** A ctrl in the first free slot of the adapter's ctrl table, or null when it is full. */
   SocketCtrl allocCtrl(Netif n) {
     if (closed) return null;
-    if (n.ctrls.size() >= n.config().socketLimit()) {
+    int slot = n.table.take();
+    if (slot < 0) {
       log.raw("adapter no more ctrl!");
       return null;
     }
-    SocketCtrl c = new SocketCtrl(this, n);
+    SocketCtrl c = new SocketCtrl(this, n, slot);
     n.ctrls.add(c);
     return c;
   }
@@ -442,7 +472,8 @@ public final class NetStack implements AutoCloseable {
   /**
    * Applies a link change; see {@link LinkMessage}. A link change the adapter's driver reports
    * ({@code W5500_IND}, {@code WLAN_STA_INC}) is delivered first, and the readiness it leads to on
-   * the next turn. Device thread.
+   * the next turn. A change of readiness reaches every ctrl of the adapter before the script can
+   * see it: see {@link #announce}. Device thread.
    */
   NetDelivery applyLink(LinkMessage m) {
     Netif n = netifs.get(m.adapter);
@@ -483,7 +514,29 @@ public final class NetStack implements AutoCloseable {
     return announce(n);
   }
 
-  /** Publishes a change of the adapter's readiness, once, and tells its ctrls (spec 6.2). */
+  /**
+   * Publishes a change of the adapter's readiness, once, and tells its ctrls (spec 6.2).
+   *
+   * <p>On a module the link change reaches the ctrls in the lwIP task: {@code net_lwip2_check_network_ready}
+   * hands {@code EV_NW_STATE} to {@code network_default_socket_callback}, which runs
+   * {@code network_default_statemachine} for every ctrl of the adapter there and then; only their
+   * results (LINK, ON_LINE, EVENT ...) are posted to the Lua task. That task runs below the lwIP
+   * task, so by the time the script handles {@code IP_READY} or {@code IP_LOSE} every ctrl has
+   * already moved: a ctrl created before the network connects at once in an IP_READY handler, and
+   * in an IP_LOSE handler {@code tx}/{@code wait} on an online ctrl already fail. So the machines
+   * run here, before the publish is returned.
+   *
+   * <p>Which reaches the bus first, the publish or the results, depends on who reports the change.
+   * The netdrv drivers (Ethernet, Air8000/Air8101 Wi-Fi, VPNs) call {@code net_lwip2_set_link_state}
+   * and then {@code luat_netdrv_send_ip_event} from the lwIP task itself
+   * ({@code luat_netdrv_event.c link_updown}, the DHCP client): the check they queue runs after the
+   * current callback, so {@code IP_READY}/{@code IP_LOSE} is on the bus before the results. On
+   * the EC618 the mobile callback queues the link state to the lwIP task before
+   * {@code luat_mobile_event_cb} posts {@code IP_READY} (soc-2022 {@code luatos_mobile_event_callback}),
+   * so there a {@code LINK,0} may reach the script before {@code IP_READY}; the EC718's SDK, which
+   * does this part, is not public. Here the publish comes first on every adapter, as the netdrv
+   * sources have it; either way the ctrls the script finds in its handler have moved already.
+   */
   private NetDelivery announce(Netif n) {
     boolean now = n.isReady();
     if (now == n.announced) return NetDelivery.NONE;
@@ -495,8 +548,13 @@ public final class NetStack implements AutoCloseable {
       for (SocketCtrl c : n.ctrls) c.linkLost();
     }
     n.driver.announcing(n, now);
-    // EV_NW_STATE to every ctrl of the adapter, each handled on its own turn of the bus
-    for (SocketCtrl c : new ArrayList<>(n.ctrls)) post(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+    // EV_NW_STATE through every ctrl of the adapter now; each result reaches the script on its own turn
+    synchronized (postGate) {
+      for (SocketCtrl c : new ArrayList<>(n.ctrls)) {
+        NetDelivery d = c.onEvent(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
+        if (d != NetDelivery.NONE) device.post(new LinkResult(c, d));
+      }
+    }
     // a renumbered adapter comes back once its ctrls have heard of the loss
     if (n.renumbering) post(new LinkMessage(this, n.number(), LinkMessage.Change.RENUMBERED, null));
     sntpClient.linkChanged(n.number(), now);
@@ -607,6 +665,13 @@ public final class NetStack implements AutoCloseable {
   private final Transport transport;
   private final Environment environment; // the network outside, followed until close
   private final Environment.Listener outside = this::outsideChanged;
+  /**
+   * Held while a link change runs through the ctrls: a socket one of them opens (a connect that
+   * waited for the link) reports on an I/O thread, whose event must not reach the bus before the
+   * results of the change, as on the module, where both come from the one lwIP task. I/O threads
+   * post nothing else while holding a lock.
+   */
+  private final Object postGate = new Object();
   /** The faults outside each adapter, by adapter number. */
   private final Map<Integer, AdapterFaults> faults = new LinkedHashMap<>();
   private final Dns dns;
@@ -624,4 +689,5 @@ public final class NetStack implements AutoCloseable {
   private volatile boolean closed;
   private volatile int sslLogLevel; // socket.sslLog, read by I/O threads
   private volatile LongSupplier wallClock; // the RTC, read by I/O threads
+  private int rxCache; // socket.rx_cache
 }

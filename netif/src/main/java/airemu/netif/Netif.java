@@ -22,10 +22,12 @@ public final class Netif {
   /** DNS server slots per adapter ({@code MAX_DNS_SERVER} in LuatOS {@code dns_def.h}). */
   static final int DNS_SLOTS = 4;
 
-  Netif(AdapterConfig config, NetOptions options, String seed) {
+  /** {@code table}: the ctrl table this adapter takes its ctrls from, the lwIP one or its own. */
+  Netif(AdapterConfig config, NetOptions options, String seed, CtrlTable table) {
     this.config = config;
     this.seed = seed;
-    this.socketIds = new boolean[config.socketLimit()];
+    this.table = table;
+    this.socketIds = new boolean[table.size()];
     for (int i = 0; i < options.defaultDns().size() && i < DNS_SLOTS; i++) {
       dns[i] = Addresses.parseLiteral(options.defaultDns().get(i));
     }
@@ -140,6 +142,16 @@ public final class Netif {
     if (id >= 0 && id < socketIds.length) socketIds[id] = false;
   }
 
+  /**
+   * The local port the firmware picks for a client ctrl that set none ({@code network_socket_connect}):
+   * a counter per adapter, 1 to 499 and round again, at {@code 50000 + (adapter * 1000 + counter) % 15536}.
+   */
+  int nextAutoPort() {
+    autoPort = autoPort + 1 >= 500 ? 0 : autoPort + 1;
+    int seed = config.number() * 1000 + autoPort;
+    return 50000 + (seed > 15535 ? seed % 15536 : seed);
+  }
+
   private static InetAddress require(String literal) {
     InetAddress a = Addresses.parseLiteral(literal);
     if (a == null) throw new IllegalArgumentException("not an IP address: " + literal);
@@ -171,12 +183,15 @@ public final class Netif {
   private final String seed; // the device's name: addresses and MAC differ between devices
   /** What the adapter's driver adds to its link changes; set by the driver. */
   AdapterDriver driver = AdapterDriver.NONE;
-  /** Live ctrls of this adapter in creation order; the socket table holds {@code socketLimit}. */
+  /** Live ctrls of this adapter in creation order; their slots are in {@link #table}. */
   final List<SocketCtrl> ctrls = new ArrayList<>();
+  /** The ctrl table: shared by all lwIP adapters, the adapter's own for one with its own stack. */
+  final CtrlTable table;
   /** DNS servers by slot ({@code socket.setDNS(adapter, slot + 1, ip)}); null = empty or invalid. */
   final InetAddress[] dns = new InetAddress[DNS_SLOTS];
   private final boolean[] socketIds; // OS socket numbers in use ({@code socket_id} of a ctrl)
   private int nextSocketId;
+  private int autoPort; // prv_adapter_table[].port: the last automatic client port's counter
   volatile boolean registered;
   volatile boolean linkUp; // the device's side: attached, associated, cable driver up
   volatile boolean ipAssigned; // the device's side: PDP context, DHCP client

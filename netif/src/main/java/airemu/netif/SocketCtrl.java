@@ -54,9 +54,11 @@ public final class SocketCtrl {
   private static final String[] STATE_NAMES = {
       "硬件离线", "离线", "等待DNS", "正在连接", "正在TLS握手", "在线", "在监听", "正在离线", "未知"};
 
-  SocketCtrl(NetStack stack, Netif netif) {
+  /** A ctrl in {@code slot} of the adapter's ctrl table ({@link NetStack#allocCtrl}). */
+  SocketCtrl(NetStack stack, Netif netif, int slot) {
     this.stack = stack;
     this.netif = netif;
+    this.slot = slot;
   }
 
   // --- results --------------------------------------------------------------------------------
@@ -146,7 +148,12 @@ public final class SocketCtrl {
 
   // --- socket.* -------------------------------------------------------------------------------
 
-  /** {@code socket.debug(ctrl, onoff)}: stores the flag; returns nothing. */
+  /**
+   * {@code socket.debug(ctrl, onoff)}: with it on, the adapter layer prints its {@code DBG} lines
+   * for this ctrl ({@code luat_network_adapter.c}, guarded by {@code ctrl->is_debug}): each adapter
+   * event before and after the state machine handles it, a DNS answer nobody waits for, and the
+   * local port a client picks. Returns nothing.
+   */
   public void debug(boolean on) {
     if (!released) debug = on;
   }
@@ -398,12 +405,17 @@ public final class SocketCtrl {
     forceClose();
     released = true;
     netif.ctrls.remove(this);
+    netif.table.free(slot);
   }
 
   /** {@code socket.state}. */
   public State state() {
     if (released) return null;
-    return new State(state, STATE_NAMES[Math.min(state, 8)]);
+    return new State(state, stateName());
+  }
+
+  private String stateName() {
+    return STATE_NAMES[Math.min(state, 8)];
   }
 
   /**
@@ -430,11 +442,27 @@ public final class SocketCtrl {
     if (released) return NetDelivery.NONE;
     Ev ev = m.ev;
     if (ev == Ev.DNS_RESULT) {
-      if (m.source != dnsQuery || waitTarget != WAIT_ON_LINE) return NetDelivery.NONE; // answer nobody waits for
+      if (waitTarget != WAIT_ON_LINE) { // an answer nobody waits for
+        if (debug) debugLine(CALLBACK, SKIPPED_LINE, "socket event:" + ev.hex() + "(" + ev.text() + "),wait:" + waitName());
+        return NetDelivery.NONE;
+      }
+      if (m.source != dnsQuery) return NetDelivery.NONE; // the answer to a query dropped since
     } else if (ev != Ev.STATE && m.source != conn) {
       return NetDelivery.NONE; // from a socket this ctrl has closed since
     }
     if (!autoMode) return ev == Ev.STATE ? result(SocketEvents.RAW_STATE, 0) : NetDelivery.NONE;
+    if (!debug) return machine(m);
+    // the link-state loop of network_default_socket_callback prints from other lines than the socket events
+    int line = ev == Ev.STATE ? LINK_BEFORE_LINE : BEFORE_LINE;
+    debugLine(CALLBACK, line, "before process socket " + socketId + ",event:" + ev.hex() + "(" + ev.text() + "),state:"
+        + state + "(" + stateName() + "),wait:" + waitName());
+    NetDelivery d = machine(m);
+    debugLine(CALLBACK, line + 4, "after process socket " + socketId + ",state:" + state + "(" + stateName() + "),wait:" + waitName());
+    return d;
+  }
+
+  /** {@code network_default_statemachine}: the handler of the current state, then the result. */
+  private NetDelivery machine(SocketMessage m) {
     boolean closing = state == DISCONNECTING && waitTarget == WAIT_OFF_LINE;
     int r = switch (state) {
       case LINK_OFF -> linkOff(m);
@@ -682,6 +710,10 @@ public final class SocketCtrl {
     socketId = id;
     InetSocketAddress remote = new InetSocketAddress(ip, remotePort);
     target = remote;
+    if (localPort == 0) { // network_socket_connect counts the adapter's automatic ports, debug or not
+      int port = netif.nextAutoPort();
+      if (debug) debugLine("network_socket_connect", AUTO_PORT_LINE, "network " + netif.number() + "-" + slot + " local port auto select " + port);
+    }
     stack.log('D', "net", "adapter " + netif.number() + " connect " + Addresses.text(ip) + ":" + remotePort
         + (tcp ? " TCP" : " UDP"));
     if (Addresses.isIpv6(ip) && !netif.config().ipv6()) {
@@ -825,6 +857,20 @@ public final class SocketCtrl {
     return new NetDelivery.SocketEvent(this, event, param);
   }
 
+  /**
+   * A {@code DBG} line of {@code luat_network_adapter.c}, for a ctrl with {@code socket.debug} on:
+   * printed raw as {@code DBG_Printf("%s %d:...")} does, with the function and the line of the 2026
+   * firmware ({@code network_default_socket_callback 1123:before process socket 1,...} in module logs).
+   */
+  private void debugLine(String function, int line, String text) {
+    stack.logRaw(function + " " + line + ":" + text);
+  }
+
+  /** The wait target and its name, as the debug lines print it: {@code 2(等待连接完成)}. */
+  private String waitName() {
+    return waitTarget + "(" + WAIT_NAMES[waitTarget] + ")";
+  }
+
   /** Collects the bytes of {@code socket.read}. */
   private static final class ArraySink implements RxSink {
     private final byte[] out;
@@ -850,6 +896,16 @@ public final class SocketCtrl {
     }
   }
 
+  /** The wait targets as the adapter's debug lines name them ({@code prv_network_ctrl_wait_state_string}). */
+  private static final String[] WAIT_NAMES = {"无等待", "等待硬件上线", "等待连接完成", "等待发送完成", "等待离线完成", "等待任意网络变化"};
+  // Where the adapter's DBG lines come from, as 2026 firmware prints them (logs of LuatOS-SoC V2018,
+  // 2026-04): the socket events of network_default_socket_callback at 1123 (before) and 1127 (after),
+  // its link-state loop 36 lines further down, the skipped DNS answer 5 lines up, and
+  // network_socket_connect's automatic port at 1610. Older firmware prints other numbers.
+  private static final String CALLBACK = "network_default_socket_callback";
+  private static final int BEFORE_LINE = 1123, LINK_BEFORE_LINE = BEFORE_LINE + 36, SKIPPED_LINE = BEFORE_LINE - 5,
+      AUTO_PORT_LINE = 1610;
+
   private static final Status DONE = new Status(true, true);
   private static final Status PENDING = new Status(true, false);
   private static final Status FAIL = new Status(false, false);
@@ -858,6 +914,7 @@ public final class SocketCtrl {
 
   private final NetStack stack;
   private final Netif netif;
+  private final int slot; // in the adapter's ctrl table
   private Object attachment; // the binding's callback or task name
 
   private int state = LINK_OFF; // socket.state, 0..7
@@ -867,7 +924,7 @@ public final class SocketCtrl {
   private boolean newRx; // data arrived and no read happened since: wait returns (true, true)
   private boolean serverMode; // the last start was listen, not connect
   private boolean released;
-  private boolean debug; // socket.debug; nothing extra is logged yet
+  private boolean debug; // socket.debug: the adapter layer's DBG lines for this ctrl
 
   // socket.config; a ctrl that was never configured is UDP
   private boolean tcp;

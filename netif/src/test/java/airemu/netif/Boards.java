@@ -10,25 +10,31 @@ final class Boards {
   /** The 2026-06 era: NW_ADAPTER_QTY 19, LWIP_GP 1, LWIP_STA 2, LWIP_AP 3, LWIP_ETH 4, ETH0 17. */
   static final int QTY = 19, GP = 1, STA = 2, AP = 3, ETH = 4, ETH0 = 17;
 
-  /** Air780EPM: cellular only, IPv6 capable. */
+  /** Air780EPM: cellular only, IPv6 capable; {@code sockets} is the size of its lwIP ctrl table. */
   static NetProfile air780(int sockets) {
-    return new NetProfile(QTY, GP, List.of(new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, sockets, true, true)));
+    return new NetProfile(QTY, GP, sockets, List.of(new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, 0, true, true)));
   }
 
-  /** Air8000: cellular registers first, then Wi-Fi STA and AP; the firmware keeps LWIP_GP as default. */
+  /**
+   * Air8000: cellular registers first, then Wi-Fi STA and AP; the firmware keeps LWIP_GP as default.
+   * The three share one lwIP table of 16 ctrls.
+   */
   static NetProfile air8000() {
-    return new NetProfile(QTY, GP, List.of(
-        new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, 16, true, true),
-        new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 16, false, true),
-        new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 16, false, true)));
+    return new NetProfile(QTY, GP, 16, List.of(
+        new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, 0, true, true),
+        new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 0, false, true),
+        new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 0, false, true)));
   }
 
-  /** Air8101: Wi-Fi STA at boot and default; AP and RMII Ethernet registered later; a W5500 as ETH0. */
+  /**
+   * Air8101: Wi-Fi STA at boot and default; AP and RMII Ethernet registered later, all three in one
+   * lwIP table of 16; a W5500 as ETH0 with its own 8.
+   */
   static NetProfile air8101() {
-    return new NetProfile(QTY, -1, List.of(
-        new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 16, false, true),
-        new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 16, false, false),
-        new AdapterConfig("LWIP_ETH", ETH, AdapterConfig.Kind.ETHERNET, 16, false, false),
+    return new NetProfile(QTY, -1, 16, List.of(
+        new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 0, false, true),
+        new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 0, false, false),
+        new AdapterConfig("LWIP_ETH", ETH, AdapterConfig.Kind.ETHERNET, 0, false, false),
         new AdapterConfig("ETH0", ETH0, AdapterConfig.Kind.W5500, 8, false, false)));
   }
 

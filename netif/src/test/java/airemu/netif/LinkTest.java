@@ -53,6 +53,19 @@ class LinkTest {
     return new LinkMessage(dev.stack(), Boards.GP, LinkMessage.Change.DOWN, null).handle();
   }
 
+  /** What {@code NetStack.bringUp} does when its message is taken: the script then handles IP_READY. */
+  private NetDelivery linkUpNow() {
+    return new LinkMessage(dev.stack(), Boards.GP, LinkMessage.Change.UP, null).handle();
+  }
+
+  /** An Air780 in {@code env} whose IP_READY, and the network time after it, have been delivered. */
+  private static TestDevice readyIn(Environment env) {
+    TestDevice d = TestDevice.start(Boards.air780(8), Boards.options(), env);
+    d.expectPublish("IP_READY");
+    d.expectPublish("NTP_UPDATE");
+    return d;
+  }
+
   @Test
   void theCellularAdapterComesUpAfterTheAttachDelayWithIpReady() {
     dev = TestDevice.start(Boards.air780(8), Boards.options().withAttachDelayMillis(50));
@@ -96,15 +109,16 @@ class LinkTest {
 
   @Test
   void linkLossFailsTheCurrentWaitOfEveryOnlineCtrlAndPublishesIpLose() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    Environment env = Environment.create(List.of("LWIP_GP"), 0);
+    dev = readyIn(env);
     SocketCtrl idle = online();
     SocketCtrl waiting = online();
     SocketCtrl sending = online();
+    env.fault("LWIP_GP", new Fault.Blackhole()); // nothing gets through: the tx below stays unacknowledged
     NetDelivery lose = dev.call(() -> {
       assertEquals(new Status(true, false), waiting.waitEvent());
-      NetDelivery d = linkDownNow(); // the link drops ...
-      sending.tx(TestDevice.bytes("lost")); // ... as this tx goes out: it never leaves the module
-      return d;
+      sending.tx(TestDevice.bytes("lost"));
+      return linkDownNow();
     });
     assertEquals(new NetDelivery.Publish("IP_LOSE", List.of((long) Boards.GP)), lose);
     dev.expect(idle, EVENT, -1);
@@ -113,6 +127,53 @@ class LinkTest {
     assertEquals(new State(5, "在线"), dev.call(idle::state));
     assertFalse(dev.call(() -> idle.tx(TestDevice.bytes("x"))).succ());
     assertEquals(new NetStack.AdapterState(false, Boards.GP), dev.call(() -> dev.stack().adapter(Boards.GP)));
+  }
+
+  @Test
+  void whileTheScriptHandlesIpLoseItsCtrlsHaveAlreadyLostTheLink() {
+    dev = Boards.readyAir780(Boards.options(), 8);
+    SocketCtrl c = online();
+    dev.run(() -> {
+      linkDownNow(); // IP_LOSE is being handled: the lwIP task has run every ctrl's machine already
+      assertEquals(new SocketCtrl.Tx(false, true, false), c.tx(TestDevice.bytes("too late")));
+      assertEquals(new Status(false, false), c.waitEvent());
+    });
+    dev.expect(c, EVENT, -1);
+  }
+
+  @Test
+  void aCtrlCreatedBeforeTheNetworkConnectsFromTheIpReadyHandler() {
+    dev = TestDevice.start(Boards.air780(8), Boards.options().withAttachDelayMillis(NEVER));
+    SocketCtrl c = dev.tcp(null); // created and configured, not yet armed by any call
+    NetDelivery ready = dev.call(() -> {
+      NetDelivery d = linkUpNow();
+      assertEquals(new Status(true, false), c.connect("127.0.0.1", echo.port, false)); // in the IP_READY handler
+      return d;
+    });
+    assertEquals("IP_READY", ((NetDelivery.Publish) ready).topic());
+    dev.expect(c, RAW_STATE, 0); // the link event reached it while it was unarmed: raw
+    dev.expect(c, ON_LINE, 0);
+    assertEquals(new State(5, "在线"), dev.call(c::state));
+  }
+
+  @Test
+  void aCtrlThatLinkedUpEarlyGetsLinkThenConnectsFromTheIpReadyHandler() {
+    dev = TestDevice.start(Boards.air780(8), Boards.options().withAttachDelayMillis(NEVER));
+    SocketCtrl c = dev.tcp(null);
+    dev.run(() -> c.debug(true));
+    assertEquals(new Status(true, false), dev.call(c::linkup));
+    dev.run(() -> {
+      linkUpNow();
+      assertEquals(new Status(true, true), c.linkup());
+      assertEquals(new Status(true, false), c.connect("127.0.0.1", echo.port, false));
+    });
+    dev.expect(c, LINK, 0);
+    dev.expect(c, ON_LINE, 0);
+    // the link event came through the link-state loop of network_default_socket_callback, before IP_READY
+    String cb = "network_default_socket_callback ";
+    assertEquals(List.of(cb + "1159:before process socket -1,event:0xf2000001(LINK状态变更),state:0(硬件离线),wait:1(等待硬件上线)",
+        cb + "1163:after process socket -1,state:1(离线),wait:0(无等待)"),
+        dev.log().stream().filter(l -> l.startsWith(cb + "1159") || l.startsWith(cb + "1163")).toList());
   }
 
   @Test
@@ -137,11 +198,13 @@ class LinkTest {
 
   @Test
   void linkLossWhileDisconnectingReportsClosedMinusOne() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    Environment env = Environment.create(List.of("LWIP_GP"), 0);
+    dev = readyIn(env);
     SocketCtrl c = online();
+    env.fault("LWIP_GP", new Fault.Blackhole()); // the FIN waits: the discon cannot complete
     dev.run(() -> {
-      linkDownNow();
       assertEquals(new Status(true, false), c.discon());
+      linkDownNow();
     });
     dev.expect(c, CLOSED, -1);
   }

@@ -70,6 +70,53 @@ class RegistryTest {
   }
 
   @Test
+  void theLwipAdaptersShareOneCtrlTable() {
+    start(Boards.air8000()); // LWIP_GP, LWIP_STA and LWIP_AP in one table of 16
+    dev.run(() -> {
+      NetStack s = dev.stack();
+      SocketCtrl first = null;
+      for (int i = 0; i < 10; i++) {
+        SocketCtrl c = s.create(Boards.GP);
+        assertNotNull(c, "cellular ctrl " + i);
+        if (first == null) first = c;
+      }
+      for (int i = 0; i < 6; i++) assertNotNull(s.create(Boards.STA), "station ctrl " + i);
+      assertNull(s.create(Boards.AP)); // the cellular and station ctrls took every slot
+      assertNull(s.create(Boards.GP));
+      first.release();
+      assertNotNull(s.create(Boards.AP)); // the freed cellular slot serves any lwIP adapter
+      assertNull(s.create(Boards.STA));
+    });
+    assertEquals(3, dev.log().stream().filter("adapter no more ctrl!"::equals).count(), dev.log().toString());
+  }
+
+  @Test
+  void anAdapterWithItsOwnStackHasItsOwnCtrlTable() {
+    start(Boards.air8101()); // the lwIP adapters share 16; the W5500 (ETH0) has its 8
+    dev.run(() -> {
+      NetStack s = dev.stack();
+      assertTrue(s.register(Boards.ETH0));
+      for (int i = 0; i < 16; i++) assertNotNull(s.create(Boards.STA), "station ctrl " + i);
+      assertNull(s.create(Boards.STA));
+      for (int i = 0; i < 8; i++) assertNotNull(s.create(Boards.ETH0), "W5500 ctrl " + i);
+      assertNull(s.create(Boards.ETH0));
+    });
+  }
+
+  @Test
+  void rxCacheStartsAtTheBoardsCountAndTakesSixToFortyEight() {
+    start(Boards.air8000().withRxCache(6));
+    dev.run(() -> {
+      NetStack s = dev.stack();
+      assertEquals(6, s.rxCache(null));
+      assertEquals(48, s.rxCache(48L));
+      assertEquals(48, s.rxCache(5L)); // out of range: only read
+      assertEquals(48, s.rxCache(49L));
+      assertEquals(6, s.rxCache(6L));
+    });
+  }
+
+  @Test
   void adapterScansForTheFirstReadyAdapter() {
     start(Boards.air8000());
     dev.run(() -> {
@@ -102,6 +149,19 @@ class RegistryTest {
     dev.expectPublish("IP_READY");
     assertEquals(new NetStack.LocalIp("192.168.4.1", "255.255.255.0", "192.168.4.1", null),
         dev.call(() -> dev.stack().localIp(Boards.AP)));
+  }
+
+  @Test
+  void aDnsServerSetBeforeTheAdapterIsReadyIsKeptWhenItComesUp() {
+    start(Boards.air780(8));
+    assertTrue(dev.call(() -> dev.stack().setDns(null, 1, "10.9.8.7"))); // before IP_READY, as a script may
+    dev.stack().bringUp(Boards.GP, 0);
+    dev.expectPublish("IP_READY");
+    dev.stack().bringDown(Boards.GP);
+    dev.expectPublish("IP_LOSE");
+    dev.stack().bringUp(Boards.GP, 0);
+    dev.expectPublish("IP_READY");
+    assertEquals("10.9.8.7", dev.call(() -> dev.stack().netif(Boards.GP).dnsServers().get(0)));
   }
 
   @Test

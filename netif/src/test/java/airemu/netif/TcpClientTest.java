@@ -330,6 +330,44 @@ class TcpClientTest {
   }
 
   @Test
+  void debugOnPrintsTheAdapterLayersLinesForEveryEventOfThatCtrl() {
+    dev.close();
+    dev = Boards.readyAir780(Boards.options().withHost("echo.test", java.net.InetAddress.getLoopbackAddress()), 8);
+    SocketCtrl quiet = online(); // debug off: prints nothing; slot 0, socket 0, the adapter's first automatic port
+    SocketCtrl c = dev.tcp(null);
+    dev.run(() -> c.debug(true));
+    assertEquals(PENDING, dev.call(() -> c.connect("echo.test", echo.port, false)));
+    dev.expect(c, ON_LINE, 0);
+    assertEquals(QUEUED, dev.call(() -> c.tx(TestDevice.bytes("hi"))));
+    dev.expect(c, TX_OK, 0);
+    dev.expect(c, EVENT, 0);
+    assertEquals(new Rx(true, 2, null, null, 4), dev.call(() -> c.rx(new TestDevice.Sink(), 0)));
+    assertEquals(PENDING, dev.call(c::discon));
+    dev.expect(c, CLOSED, 0);
+    dev.run(() -> { // the answer of this lookup comes to a ctrl that no longer waits for it
+      c.connect("echo.test", echo.port, false);
+      c.close();
+    });
+    Await.until("the skipped DNS answer", () -> dev.log().stream().anyMatch(l -> l.contains(":socket event:")));
+    String cb = "network_default_socket_callback ";
+    assertEquals(java.util.List.of(
+        cb + "1123:before process socket -1,event:0xf2000003(DNS结果),state:2(等待DNS),wait:2(等待连接完成)",
+        "network_socket_connect 1610:network 1-1 local port auto select 51002",
+        cb + "1127:after process socket 1,state:3(正在连接),wait:2(等待连接完成)",
+        cb + "1123:before process socket 1,event:0xf2000009(连接成功),state:3(正在连接),wait:2(等待连接完成)",
+        cb + "1127:after process socket 1,state:5(在线),wait:0(无等待)",
+        cb + "1123:before process socket 1,event:0xf2000004(发送成功),state:5(在线),wait:3(等待发送完成)",
+        cb + "1127:after process socket 1,state:5(在线),wait:0(无等待)",
+        cb + "1123:before process socket 1,event:0xf2000005(有新的数据),state:5(在线),wait:0(无等待)",
+        cb + "1127:after process socket 1,state:5(在线),wait:0(无等待)",
+        cb + "1123:before process socket 1,event:0xf2000007(断开成功),state:7(正在离线),wait:4(等待离线完成)",
+        cb + "1127:after process socket -1,state:1(离线),wait:0(无等待)",
+        cb + "1118:socket event:0xf2000003(DNS结果),wait:0(无等待)"),
+        dev.log().stream().filter(l -> l.startsWith("network_")).toList());
+    assertEquals(new State(5, "在线"), state(quiet));
+  }
+
+  @Test
   void theAdaptersSocketTableLimitsCreateAndReleaseFreesASlot() {
     dev.close();
     dev = Boards.readyAir780(Boards.options(), 2);
