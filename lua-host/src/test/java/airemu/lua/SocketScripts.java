@@ -22,11 +22,14 @@ import org.junit.jupiter.params.provider.Arguments;
  *     {@code callback}) or the task name {@code name} (style {@code task}); {@code accept(s, name)}
  *     accepts a client into a new ctrl the same way and returns accept's tuple.
  * <li>{@code nextEvent(name)} waits for the next event of that ctrl and logs it as
- *     {@code <name> <EVENT> <param>}, the same line in both styles; {@code noMoreEvents(name)} logs
- *     any event it received and nobody read (a line no test expects).
+ *     {@code <name> <EVENT> <param>}, the same line in both styles (unless {@code QUIET} is set), and
+ *     returns event and param; {@code noMoreEvents(name)} logs any event it received and nobody read
+ *     (a line no test expects).
  * </ul>
  *
- * What the firmware promises about delivery is checked on every event and logged as an error line
+ * The style is read at each {@code open} (and {@code accept}), so a script may change {@code STYLE}
+ * between ctrls. What
+ * the firmware promises about delivery is checked on every event and logged as an error line
  * when broken: a callback gets exactly (light userdata, event, param), the light userdata has the
  * ctrl's address but is not {@code ==} to it, and works as the ctrl ({@code socket.state} through
  * either is the same); a task message is the 2-slot table {@code {event, param}}; the param is an
@@ -62,11 +65,13 @@ final class SocketScripts {
         while not socket.adapter(socket.dft()) do sys.waitUntil("IP_READY", 1000) end
       end
 
-      local ctrls, inbox = {}, {} -- by name: the ctrl; the events its callback received, not read yet
+      -- by name: the ctrl (weakly: the script decides when a ctrl goes); the events its callback received
+      local ctrls, inbox, styles = setmetatable({}, {__mode = "v"}), {}, {}
       local function address(u) return (tostring(u):match("0x%x+")) end
 
       -- what the ctrl called name gets its events through, in the test's style
       local function receiver(name)
+        styles[name] = STYLE
         if STYLE == "task" then
           sys.taskInitEx(function() end, name) -- registers the message queue sys.waitMsg reads
           return name
@@ -100,7 +105,7 @@ final class SocketScripts {
       end
 
       local function take(name)
-        if STYLE == "task" then return sys.waitMsg(name) end
+        if styles[name] == "task" then return sys.waitMsg(name) end
         while #inbox[name] == 0 do sys.waitUntil("EV_" .. name) end
         return table.remove(inbox[name], 1)
       end
@@ -109,12 +114,12 @@ final class SocketScripts {
         local m = take(name)
         if #m ~= 2 then log.error(name, "a message of", #m, "values") end
         if math.type(m[2]) ~= "integer" then log.error(name, "param", m[2], math.type(m[2])) end
-        if m[1] ~= "END" then log.info(name, EV[m[1]] or m[1], m[2]) end
+        if m[1] ~= "END" and not QUIET then log.info(name, EV[m[1]] or m[1], m[2]) end
         return m[1], m[2]
       end
 
       function noMoreEvents(name)
-        if STYLE == "task" then sys.sendMsg(name, "END", 0) else table.insert(inbox[name], {"END", 0}) end
+        if styles[name] == "task" then sys.sendMsg(name, "END", 0) else table.insert(inbox[name], {"END", 0}) end
         while nextEvent(name) ~= "END" do end
       end
       """;
