@@ -2,7 +2,11 @@ package airemu.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import airemu.boards.BoardProfile;
+import airemu.config.BoardProfiles;
 import airemu.lua.SocketScripts.Style;
+import airemu.netif.Environment;
+import airemu.netif.Fault;
 import airemu.netif.NetOptions;
 import airemu.netif.Peers;
 import airemu.netif.TestDnsServer;
@@ -318,6 +322,64 @@ class SocketMatrixTest {
         "I/user.t connect true false",
         "I/user.n ON_LINE 0",
         "I/user.t online 5 在线");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
+  void theLinkLostFailsAConnectInProgressAPendingTxAndADatagramSocket(String board, Style style) throws Exception {
+    BoardProfile profile = BoardProfiles.find(board);
+    String adapter = profile.defaultAdapter().orElseThrow();
+    Environment env = DeviceSetup.calm(profile, 0);
+    try (Emulation emu = SocketScripts.start(board, style, network, env, Map.of("ECHO", tcpEcho.port, "UDP_ECHO", udpEcho.port), """
+        sys.taskInit(function()
+          networkUp()
+          local o = open("o")
+          socket.config(o)
+          socket.connect(o, "127.0.0.1", ECHO)
+          nextEvent("o")
+          local u = open("u")
+          socket.config(u, nil, true)
+          socket.connect(u, "127.0.0.1", UDP_ECHO)
+          nextEvent("u")
+          log.info("t", "online")
+          sys.waitUntil("GO") -- the network now swallows every packet
+          local c = open("c")
+          socket.config(c)
+          log.info("t", "connect", socket.connect(c, "127.0.0.1", ECHO))
+          log.info("t", "tx", socket.tx(o, "held"))
+          log.info("t", "connecting", socket.state(c))
+          nextEvent("c")
+          nextEvent("o")
+          nextEvent("u")
+          log.info("t", "states", socket.state(c))
+          log.info("t", "states", socket.state(o))
+          log.info("t", "states", socket.state(u))
+          noMoreEvents("c")
+          noMoreEvents("o")
+          noMoreEvents("u")
+          os.exit(0)
+        end)
+        sys.run()
+        """)) {
+      emu.awaitLine("I/user.t online");
+      env.fault(adapter, new Fault.Blackhole());
+      emu.device().post(new SysPublish("GO", List.of()));
+      emu.awaitLine("I/user.t connecting 3 正在连接");
+      env.link(adapter, false);
+      assertThat(SocketScripts.exited(emu)).containsExactly(
+          "I/user.o ON_LINE 0",
+          "I/user.u ON_LINE 0",
+          "I/user.t online",
+          "I/user.t connect true false",
+          "I/user.t tx true false false",
+          "I/user.t connecting 3 正在连接",
+          "I/user.c ON_LINE -1",
+          "I/user.o TX_OK -1",
+          "I/user.u EVENT -1",
+          "I/user.t states 3 正在连接",
+          "I/user.t states 5 在线",
+          "I/user.t states 5 在线");
+    }
   }
 
   /**

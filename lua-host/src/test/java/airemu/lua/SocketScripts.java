@@ -1,8 +1,10 @@
 package airemu.lua;
 
+import airemu.boards.BoardProfile;
 import airemu.config.BoardProfiles;
 import airemu.config.ConfigException;
 import airemu.core.Device;
+import airemu.netif.Environment;
 import airemu.netif.NetOptions;
 import java.util.List;
 import java.util.Map;
@@ -129,12 +131,20 @@ final class SocketScripts {
    * (peer ports and the like) set first.
    */
   static Emulation start(String board, Style style, NetOptions network, Map<String, ?> globals, String script) {
+    return start(board, style, network, null, globals, script);
+  }
+
+  /** The same in {@code environment}, the network outside the device, which the test changes (null: calm). */
+  static Emulation start(String board, Style style, NetOptions network, Environment environment, Map<String, ?> globals,
+      String script) {
     String values = globals.entrySet().stream().map(e -> e.getKey() + " = " + lua(e.getValue()))
         .collect(Collectors.joining("\n"));
     String main = "BOARD = \"" + board + "\"\nSTYLE = \"" + style.name().toLowerCase(java.util.Locale.ROOT) + "\"\n"
         + values + "\n" + PRELUDE + script;
     try {
-      return Emulation.run(BoardProfiles.find(board), Map.of("main.lua", main), Device.CrashPolicy.STOP, 5000, network);
+      BoardProfile profile = BoardProfiles.find(board);
+      return Emulation.run(profile, Map.of("main.lua", main), Device.CrashPolicy.STOP, 5000, network,
+          environment != null ? environment : DeviceSetup.calm(profile, 0));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e);
     }
