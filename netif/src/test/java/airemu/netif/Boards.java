@@ -17,8 +17,13 @@ final class Boards {
 
   /** Air8000: cellular registers first, then Wi-Fi STA and AP; the firmware keeps LWIP_GP as default. */
   static NetProfile air8000() {
+    return air8000(16);
+  }
+
+  /** The Air8000 with {@code sockets} ctrls on its cellular adapter. */
+  static NetProfile air8000(int sockets) {
     return new NetProfile(QTY, GP, List.of(
-        new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, 16, true, true),
+        new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, sockets, true, true),
         new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 16, false, true),
         new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 16, false, true)));
   }
@@ -47,7 +52,16 @@ final class Boards {
 
   /** An Air780 device whose IP_READY, and the network time that follows the attach, have been delivered. */
   static TestDevice readyAir780(NetOptions options, int sockets) {
-    TestDevice d = TestDevice.start(air780(sockets), options);
+    return ready(air780(sockets), options);
+  }
+
+  /** The same on an Air8000, whose cellular adapter attaches while its Wi-Fi stays down. */
+  static TestDevice readyAir8000(NetOptions options, int sockets) {
+    return ready(air8000(sockets), options);
+  }
+
+  private static TestDevice ready(NetProfile profile, NetOptions options) {
+    TestDevice d = TestDevice.start(profile, options);
     d.expectPublish("IP_READY");
     d.expectPublish("NTP_UPDATE");
     return d;

@@ -38,9 +38,14 @@ class UdpTest {
     echo.close();
   }
 
+  /** The device the tests run on, its network up; {@link UdpOnAir8000Test} runs them on another board. */
+  TestDevice ready(NetOptions options, int sockets) {
+    return Boards.readyAir780(options, sockets);
+  }
+
   @BeforeEach
   void boot() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    dev = ready(Boards.options(), 8);
   }
 
   @AfterEach
@@ -164,7 +169,7 @@ class UdpTest {
   @Test
   void datagramsThatDoNotFitTheReceiveBufferAreDropped() throws Exception {
     dev.close();
-    dev = Boards.readyAir780(Boards.options().withRxBufferBytes(100), 8);
+    dev = ready(Boards.options().withRxBufferBytes(100), 8);
     int port = Peers.freeUdpPort();
     SocketCtrl c = dev.udp(null, port);
     dev.call(() -> c.connect("255.255.255.255", 0, false));
