@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import airemu.config.BoardProfiles;
 import airemu.core.Device;
 import airemu.netif.Peers;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,41 @@ class SocketEventRoutingTest {
         """)).containsExactly("I/user.sys_send 123 true 0 0 true", "I/user.t 123 2 true 0",
         "I/user.sys_send nobody true 0 0 false", "I/user.t nobody 5 在线", "I/user.t nobody after",
         "I/user.pub NWCTRL* 1 integer true true 0");
+  }
+
+  @Test
+  void anEventWhileLibnetWaitsForTxOkGoesToTheTaskCallbackAndTheDataStaysFlagged() throws Exception {
+    int big = 32 * 1024 * 1024; // more than the loopback socket buffers hold, so the tx stays pending
+    CountDownLatch dropped = new CountDownLatch(1);
+    try (Peers.OneShotServer peer = new Peers.OneShotServer((in, out, s) -> {
+      if (in.read() < 0) throw new AssertionError("no data");
+      out.write("hi".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      if (!dropped.await(Emulation.WAIT.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("no EVENT");
+      in.skipNBytes(big - 1);
+    });
+         Emulation emu = Emulation.run(BoardProfiles.find("air780epm"), Map.of("main.lua", "PEER = " + peer.port + "\nBIG = "
+             + big + "\n" + """
+        local libnet = require "libnet"
+        local TASK = "client"
+        sys.taskInitEx(function()
+          sys.waitUntil("IP_READY")
+          local c = socket.create(nil, TASK)
+          socket.config(c)
+          log.info("t", "connect", libnet.connect(TASK, 0, c, "127.0.0.1", PEER))
+          log.info("t", "tx", libnet.tx(TASK, 0, c, string.rep("x", BIG)))
+          log.info("t", "wait", socket.wait(c)) -- the EVENT was dropped, not the data
+          log.info("t", "read", socket.read(c))
+          os.exit(0)
+        end, TASK, function(msg) log.info("t", "not waited for", msg[1] == socket.EVENT, msg[2], #msg) end)
+        sys.run()
+        """), Device.CrashPolicy.STOP, 5000, Emulation.TEST_NETWORK.withTxBufferBytes(2 * big))) {
+      emu.awaitLine("I/user.t not waited for true 0 2");
+      dropped.countDown();
+      assertThat(SocketScripts.exited(emu)).containsExactly("D/user.libnet version -> 202607021200", "I/user.t connect true",
+          "I/user.t not waited for true 0 2", "I/user.t tx true false", "I/user.t wait true true", "I/user.t read true hi");
+      peer.join();
+    }
   }
 
   @Test

@@ -133,17 +133,17 @@ public final class Peers {
   }
 
   /** A TCP peer on loopback that runs {@code script} for the first client, on its own thread. */
-  static final class OneShotServer implements AutoCloseable {
-    interface Script {
+  public static final class OneShotServer implements AutoCloseable {
+    public interface Script {
       void run(InputStream in, OutputStream out, Socket s) throws Exception;
     }
 
-    final int port;
+    public final int port;
     private final ServerSocket server;
     private final Thread thread;
     volatile Throwable failure;
 
-    OneShotServer(Script script) {
+    public OneShotServer(Script script) {
       try {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       } catch (IOException e) {
@@ -161,7 +161,7 @@ public final class Peers {
       thread.start();
     }
 
-    void join() throws InterruptedException {
+    public void join() throws InterruptedException {
       thread.join(TestDevice.TIMEOUT.toMillis());
       if (failure != null) throw new AssertionError("peer failed", failure);
     }
