@@ -376,14 +376,22 @@ final class SocketLib {
   /**
    * {@code socket.rx(ctrl, buff, flag, limit)} in the firmware's order: what is pending first (a
    * failure or nothing pending answers before the buffer is looked at), then the buffer, which only
-   * a userdata is (anything else asks for the length), then the limit, read only when an integer.
+   * a userdata is (anything else asks for the length), then the limit, read only when an integer and
+   * held as an {@code uint32_t}: one below what is pending is logged, and 0 reads nothing.
    */
   private int rx(Lua L) {
     return ctrlCall(L, c -> {
       SocketCtrl.Rx r = c.rx(null, 0);
       if (r.succ() && r.length() > 0 && isUserdata(L, 2)) {
         SocketCtrl.RxSink sink = sinkOf(ZbuffLib.check(fw.vm(), L, 2));
-        r = c.rx(sink, Args.isInteger(L, 4) ? L.toInteger(4) : 0);
+        long limit = Args.isInteger(L, 4) ? L.toInteger(4) & 0xffffffffL : -1;
+        if (limit >= 0 && r.length() > limit) logLimit(r.length(), limit);
+        if (limit == 0) { // the firmware asks lwIP for 0 bytes and answers that nothing came
+          L.push(true);
+          L.push(0L);
+          return 2;
+        }
+        r = c.rx(sink, Math.max(limit, 0));
       }
       L.push(r.succ());
       L.push(r.length());
@@ -393,6 +401,11 @@ final class SocketLib {
       pushPort(L, r.remotePort());
       return 4;
     });
+  }
+
+  /** The firmware's debug line when a read takes less than what is pending. */
+  private void logLimit(int pending, long limit) {
+    fw.clog('D', "socket", "待数据数据长度 " + pending + " 限制读取长度 " + limit);
   }
 
   /** The zbuff as the receive side of rx: grows to used + n when it can (the firmware's auto-grow). */
@@ -416,7 +429,13 @@ final class SocketLib {
 
   private int read(Lua L) {
     return ctrlCall(L, c -> {
-      SocketCtrl.Read r = c.read(Args.isInteger(L, 2) ? L.toInteger(2) : 0); // len is read only when an integer
+      long limit = 0; // len is read only when an integer, as an uint32_t, and 0 is no limit
+      if (Args.isInteger(L, 2)) {
+        limit = L.toInteger(2) & 0xffffffffL;
+        SocketCtrl.Rx pending = c.rx(null, 0);
+        if (limit > 0 && pending.succ() && pending.length() > limit) logLimit(pending.length(), limit);
+      }
+      SocketCtrl.Read r = c.read(limit);
       if (r == null) return 0;
       L.push(r.succ());
       if (r.count() == 1) return 1;

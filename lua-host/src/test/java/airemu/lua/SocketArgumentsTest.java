@@ -114,6 +114,10 @@ class SocketArgumentsTest {
           socket.tx(u, "mnopqr")
           sys.waitMsg("u", socket.EVENT)
           log.info("t", "read", echo(u, 2.0))
+          socket.tx(u, "stuvwx")
+          sys.waitMsg("u", socket.EVENT)
+          log.info("t", "rx", socket.rx(u, buf, 0, 0)) -- an uint32_t: 0 takes nothing, -1 everything
+          log.info("t", "read", echo(u, -1))
           local s = socket.create()
           socket.config(s, 0)
           log.info("t", "listen", socket.listen(s, "x"))
@@ -121,6 +125,7 @@ class SocketArgumentsTest {
         "I/user.t false bad argument #2 to 'socket.rx' (ZBUFF* expected, got NWCTRL*)",
         "I/user.t rx true 6 abcdef",
         "I/user.t read true ghijkl 007F000001 " + udpEcho.port, "I/user.t read true mnopqr 007F000001 " + udpEcho.port,
+        "D/socket 待数据数据长度 6 限制读取长度 0", "I/user.t rx true 0", "I/user.t read true stuvwx 007F000001 " + udpEcho.port,
         "I/user.t listen true false");
   }
 
