@@ -82,6 +82,14 @@ class SocketEventRoutingTest {
   }
 
   @Test
+  void theEventConstantsAreTheFirmwaresResultEvents() throws Exception {
+    assertThat(run("air780epm", """
+        log.info("t", socket.LINK, socket.ON_LINE, socket.TX_OK, socket.CLOSED, socket.EVENT, math.type(socket.EVENT))
+        os.exit(0)
+        """)).containsExactly("I/user.t 33554448 33554449 33554450 33554451 33554452 integer");
+  }
+
+  @Test
   void taskNamesAreStringsOrNumbersAndEventsForNoTaskOrNoCallbackGoElsewhere() throws Exception {
     assertThat(run("air780epm", """
         local send = sys_send -- the firmware calls the global sys_send it finds: watch what it answers

@@ -217,7 +217,7 @@ class SocketMatrixTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
-  void aRefusedConnectAndAnUnknownHostFailOnLineAndTheCtrlConnectsAgainAfterClose(String board, Style style) {
+  void aRefusedConnectAnUnknownHostAndAFailedHandshakeFailOnLineAndTheCtrlConnectsAgainAfterClose(String board, Style style) {
     assertThat(SocketScripts.run(board, style, network, Map.of("ECHO", tcpEcho.port, "CLOSED_PORT", Peers.freeTcpPort()), """
         sys.taskInit(function()
           networkUp()
@@ -242,6 +242,11 @@ class SocketMatrixTest {
           log.info("t", "known", socket.connect(c, "echo.test", ECHO))
           nextEvent("c")
           log.info("t", "remote", socket.remoteIP(c))
+          socket.close(c)
+          socket.config(c, nil, nil, true) -- TLS to the echo: its ClientHello comes back, no ServerHello
+          log.info("t", "tls", socket.connect(c, "127.0.0.1", ECHO))
+          nextEvent("c")
+          log.info("t", "handshake failed", socket.state(c))
           noMoreEvents("c")
           os.exit(0)
         end)
@@ -262,7 +267,10 @@ class SocketMatrixTest {
         "I/user.t remote nil nil nil nil",
         "I/user.t known true false",
         "I/user.c ON_LINE 0",
-        "I/user.t remote 127.0.0.1 nil nil nil");
+        "I/user.t remote 127.0.0.1 nil nil nil",
+        "I/user.t tls true false",
+        "I/user.c ON_LINE -1",
+        "I/user.t handshake failed 4 正在TLS握手");
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -326,11 +334,12 @@ class SocketMatrixTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
-  void theLinkLostFailsAConnectInProgressAPendingTxAndADatagramSocket(String board, Style style) throws Exception {
+  void theLinkLostFailsEveryWaitAndCtrlsWaitingForTheLinkCarryOnWhenItReturns(String board, Style style) throws Exception {
     BoardProfile profile = BoardProfiles.find(board);
     String adapter = profile.defaultAdapter().orElseThrow();
     Environment env = DeviceSetup.calm(profile, 0);
-    try (Emulation emu = SocketScripts.start(board, style, network, env, Map.of("ECHO", tcpEcho.port, "UDP_ECHO", udpEcho.port), """
+    try (Emulation emu = SocketScripts.start(board, style, network, env,
+        Map.of("ECHO", tcpEcho.port, "UDP_ECHO", udpEcho.port, "LISTEN", Peers.freeTcpPort()), """
         sys.taskInit(function()
           networkUp()
           local o = open("o")
@@ -341,6 +350,9 @@ class SocketMatrixTest {
           socket.config(u, nil, true)
           socket.connect(u, "127.0.0.1", UDP_ECHO)
           nextEvent("u")
+          local l = open("l")
+          socket.config(l, LISTEN)
+          socket.listen(l)
           log.info("t", "online")
           sys.waitUntil("GO") -- the network now swallows every packet
           local c = open("c")
@@ -351,12 +363,22 @@ class SocketMatrixTest {
           nextEvent("c")
           nextEvent("o")
           nextEvent("u")
+          nextEvent("l")
           log.info("t", "states", socket.state(c))
           log.info("t", "states", socket.state(o))
           log.info("t", "states", socket.state(u))
-          noMoreEvents("c")
-          noMoreEvents("o")
-          noMoreEvents("u")
+          for _, name in ipairs({"c", "o", "u", "l"}) do noMoreEvents(name) end
+          for _, failed in ipairs({c, o, u, l}) do socket.release(failed) end -- a failed ctrl is not re-armed
+          local k = open("k") -- these two wait for the link to return
+          log.info("t", "linkup", socket.linkup(k))
+          local w = open("w")
+          socket.config(w)
+          log.info("t", "connect", socket.connect(w, "127.0.0.1", ECHO))
+          log.info("t", "waiting", socket.state(w))
+          nextEvent("k")
+          nextEvent("w")
+          noMoreEvents("k")
+          noMoreEvents("w")
           os.exit(0)
         end)
         sys.run()
@@ -366,6 +388,9 @@ class SocketMatrixTest {
       emu.device().post(new SysPublish("GO", List.of()));
       emu.awaitLine("I/user.t connecting 3 正在连接");
       env.link(adapter, false);
+      emu.awaitLine("I/user.t waiting 0 硬件离线");
+      env.clearAll(adapter);
+      env.link(adapter, true);
       assertThat(SocketScripts.exited(emu)).containsExactly(
           "I/user.o ON_LINE 0",
           "I/user.u ON_LINE 0",
@@ -376,9 +401,15 @@ class SocketMatrixTest {
           "I/user.c ON_LINE -1",
           "I/user.o TX_OK -1",
           "I/user.u EVENT -1",
+          "I/user.l ON_LINE -1", // a listening ctrl waits for ON_LINE
           "I/user.t states 3 正在连接",
           "I/user.t states 5 在线",
-          "I/user.t states 5 在线");
+          "I/user.t states 5 在线",
+          "I/user.t linkup true false",
+          "I/user.t connect true false",
+          "I/user.t waiting 0 硬件离线",
+          "I/user.k LINK 0",
+          "I/user.w ON_LINE 0");
     }
   }
 
