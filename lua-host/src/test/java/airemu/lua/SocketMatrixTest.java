@@ -45,7 +45,6 @@ class SocketMatrixTest {
   private static Peers.Socat tcpEcho;
   private static Peers.Socat udpEcho;
   private static Peers.Socat hello;
-  private static HangingUpPeer hangingUp;
   private static TestDnsServer dns;
   private static NetOptions network;
 
@@ -54,7 +53,6 @@ class SocketMatrixTest {
     tcpEcho = Peers.Socat.tcpEcho();
     udpEcho = Peers.Socat.udpEcho();
     hello = Peers.Socat.tcpServer("SYSTEM:printf hello");
-    hangingUp = new HangingUpPeer();
     dns = new TestDnsServer().add("echo.test", InetAddress.getLoopbackAddress());
     // every adapter asks the test's DNS server, which knows echo.test and nothing else
     network = Emulation.TEST_NETWORK.withDefaultDns(List.of("127.0.0.1")).withDnsPort(dns.port);
@@ -65,7 +63,6 @@ class SocketMatrixTest {
     tcpEcho.close();
     udpEcho.close();
     hello.close();
-    hangingUp.close();
     dns.close();
   }
 
@@ -144,7 +141,8 @@ class SocketMatrixTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
   void aPeerClosingMidStreamIsEventMinusOneAndTheDataStaysReadableUntilDiscon(String board, Style style) {
-    try (Emulation emu = SocketScripts.start(board, style, network, Map.of("HELLO", hello.port, "PEER", hangingUp.port()), """
+    try (HangingUpPeer hangingUp = new HangingUpPeer();
+         Emulation emu = SocketScripts.start(board, style, network, Map.of("HELLO", hello.port, "PEER", hangingUp.port()), """
         sys.taskInit(function()
           networkUp()
           local a = open("a") -- socat says hello and hangs up at once
