@@ -377,7 +377,7 @@ final class SocketLib {
    * {@code socket.rx(ctrl, buff, flag, limit)} in the firmware's order: what is pending first (a
    * failure or nothing pending answers before the buffer is looked at), then the buffer, which only
    * a userdata is (anything else asks for the length), then the limit, read only when an integer and
-   * held as an {@code uint32_t}: one below what is pending is logged, and 0 reads nothing.
+   * held as an {@code uint32_t}: a limit below what is pending is logged, and 0 reads nothing.
    */
   private int rx(Lua L) {
     return ctrlCall(L, c -> {

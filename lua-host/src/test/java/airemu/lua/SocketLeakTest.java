@@ -32,7 +32,16 @@ class SocketLeakTest {
 
   @Test
   void socketLivesLeaveNoCtrlCallbackChannelBufferOrThreadBehind() {
-    Leaks.trackEveryBuffer();
+    Leaks.Tracking tracking = Leaks.trackEveryBuffer();
+    try {
+      socketLives();
+      Leaks.assertNoByteBufLeaks();
+    } finally {
+      tracking.close();
+    }
+  }
+
+  private static void socketLives() {
     try (EchoPeer echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
          Emulation emu = SocketScripts.start("air780epm", Style.CALLBACK, Emulation.TEST_NETWORK,
              Map.of("ECHO", echo.port(), "WARM_UP", WARM_UP, "CYCLES", CYCLES), """
@@ -102,7 +111,6 @@ class SocketLeakTest {
       assertThat(after).isEqualTo(before);
       assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(threads);
     }
-    Leaks.assertNoByteBufLeaks();
   }
 
   private static Held held(LuaFirmware fw, Lua L) {

@@ -21,16 +21,24 @@ public final class Leaks {
   }
 
   /**
-   * Tracks every ByteBuf from now on (PARANOID) and forgets the leaks reported so far, so that what
-   * a test finds afterwards is its own. A JVM that samples (the default level) elsewhere calls this
-   * first; {@link #assertNoByteBufLeaks} then checks what the test did.
+   * Tracks every ByteBuf (PARANOID) until the returned tracking is closed, which restores the JVM's
+   * level, and forgets the leaks reported so far, so that what {@link #assertNoByteBufLeaks} finds
+   * meanwhile is the test's own. For a JVM that otherwise samples (the default level).
    */
-  public static void trackEveryBuffer() {
+  public static Tracking trackEveryBuffer() {
     assertEquals(LeakRecorder.class.getName(), System.getProperty("io.netty.customResourceLeakDetector"),
         "the test JVM must install the leak recorder (surefire systemPropertyVariables)");
+    ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
     collect();
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     LeakRecorder.LEAKS.clear();
+    return () -> ResourceLeakDetector.setLevel(before);
+  }
+
+  /** {@link #trackEveryBuffer} in force; closing it restores the level it found. */
+  public interface Tracking extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** Collects garbage until the detector has seen every dropped buffer, then asserts none leaked. */
