@@ -216,7 +216,7 @@ class SocketMatrixTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
   void aRefusedConnectAnUnknownHostAndAFailedHandshakeFailOnLineAndTheCtrlConnectsAgainAfterClose(String board, Style style) {
-    assertThat(SocketScripts.run(board, style, network, Map.of("ECHO", tcpEcho.port, "CLOSED_PORT", Peers.freeTcpPort()), """
+    assertThat(SocketScripts.run(board, style, network, Map.of("ECHO", tcpEcho.port, "CLOSED_PORT", Peers.closedTcpPort()), """
         sys.taskInit(function()
           networkUp()
           local c = open("c")
@@ -275,7 +275,7 @@ class SocketMatrixTest {
   @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
   void aUdpClientGetsOneEventPerDatagramWithTheSenderAndDisconClosesAtOnce(String board, Style style) {
     int echo = udpEcho.port;
-    assertThat(SocketScripts.run(board, style, network, Map.of("ECHO", echo, "CLOSED_PORT", Peers.freeTcpPort()), """
+    assertThat(SocketScripts.run(board, style, network, Map.of("ECHO", echo, "CLOSED_PORT", Peers.closedTcpPort()), """
         sys.taskInit(function()
           networkUp()
           local u = open("u")

@@ -30,6 +30,21 @@ public final class Peers {
     }
   }
 
+  /**
+   * A TCP port nobody listens on, for a refused connect: below the host's ephemeral range (Linux
+   * 32768-60999), because a connect to a free port inside it can be given that same port as its own
+   * and connect to itself (a TCP simultaneous open), which is not refused.
+   */
+  public static int closedTcpPort() {
+    for (int port = 20_000 + (int) (ProcessHandle.current().pid() % 1000) * 10; ; port++) {
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        if (port >= 32_767) throw new UncheckedIOException("no free port below 32768", taken);
+      }
+    }
+  }
+
   public static int freeUdpPort() {
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

@@ -197,7 +197,7 @@ class TcpClientTest {
 
   @Test
   void refusedConnectionGivesOnLineMinusOneAndCloseLeavesTheState() {
-    int closedPort = Peers.freeTcpPort();
+    int closedPort = Peers.closedTcpPort();
     SocketCtrl c = dev.tcp(null);
     assertEquals(PENDING, dev.call(() -> c.connect("127.0.0.1", closedPort, false)));
     dev.expect(c, ON_LINE, -1);
