@@ -30,12 +30,11 @@ import org.junit.jupiter.params.provider.Arguments;
  * </ul>
  *
  * The style is read at each {@code open} (and {@code accept}), so a script may change {@code STYLE}
- * between ctrls. What
- * the firmware promises about delivery is checked on every event and logged as an error line
- * when broken: a callback gets exactly (light userdata, event, param), the light userdata has the
- * ctrl's address but is not {@code ==} to it, and works as the ctrl ({@code socket.state} through
- * either is the same); a task message is the 2-slot table {@code {event, param}}; the param is an
- * integer.
+ * between ctrls. What the firmware promises about delivery is checked on every event and logged as
+ * an error line when broken: a callback gets exactly (light userdata, event, param), the light
+ * userdata has the ctrl's address but is not {@code ==} to it, and works as the ctrl
+ * ({@code socket.state} through either is the same); a task message is the 2-slot table
+ * {@code {event, param}}; the param is an integer.
  */
 final class SocketScripts {
   private SocketScripts() {}
@@ -51,6 +50,7 @@ final class SocketScripts {
     return BOARDS.stream().flatMap(b -> Stream.of(Style.values()).map(s -> Arguments.of(b, s)));
   }
 
+  /** Every board; for {@code @MethodSource}. */
   static Stream<String> boards() {
     return BOARDS.stream();
   }
