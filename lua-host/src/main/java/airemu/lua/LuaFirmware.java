@@ -125,6 +125,10 @@ public final class LuaFirmware implements Firmware {
     return vm;
   }
 
+  SocketLib sockets() {
+    return sockets;
+  }
+
   Device device() {
     return device;
   }

@@ -128,7 +128,8 @@ final class SocketLib {
     vm.setFunction(L, -1, "rx", this::rx);
     vm.setFunction(L, -1, "read", this::read);
     vm.setFunction(L, -1, "wait", l -> ctrlCall(l, c -> status(l, c.waitEvent())));
-    vm.setFunction(L, -1, "listen", l -> ctrlCall(l, c -> status(l, c.listen((int) Args.optInteger(l, 2, 0)))));
+    // multi_client is read only when it is an integer (lua_isinteger)
+    vm.setFunction(L, -1, "listen", l -> ctrlCall(l, c -> status(l, c.listen(Args.isInteger(l, 2) ? (int) l.toInteger(2) : 0))));
     vm.setFunction(L, -1, "accept", this::accept);
     vm.setFunction(L, -1, "release", l -> {
       SocketCtrl c = vm.userdata(l, 1, SocketCtrl.class);
@@ -167,20 +168,20 @@ final class SocketLib {
       else l.push(net.setDns(adapter, index, Args.checkString(vm, l, 3)));
       return 1;
     });
-    vm.setFunction(L, -1, "adapter", l -> {
-      NetStack.AdapterState s = net.adapter(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1) : null);
+    vm.setFunction(L, -1, "adapter", l -> { // luaL_optinteger(L, 1, -1): -1 and nil scan alike
+      NetStack.AdapterState s = net.adapter(Args.isNoneOrNil(l, 1) ? null : (int) Args.checkInteger(l, 1));
       l.push(s.ready());
       l.push(s.index());
       return 2;
     });
-    vm.setFunction(L, -1, "dft", l -> {
-      NetStack.Dft d = net.dft(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1) : null);
+    vm.setFunction(L, -1, "dft", l -> { // only a number sets it, taken as the uint8_t the firmware holds
+      NetStack.Dft d = net.dft(isNumber(l, 1) ? (int) (Args.checkInteger(l, 1) & 0xff) : null);
       l.push(d.defaultAdapter());
       l.push(d.lastRegistered());
       return 2;
     });
-    vm.setFunction(L, -1, "close_all", l -> {
-      l.push(net.closeAll(l.getTop() >= 1 && l.isNumber(1) ? (int) Args.checkInteger(l, 1) : null));
+    vm.setFunction(L, -1, "close_all", l -> { // false for anything but a number; the id is an uint8_t
+      l.push(net.closeAll(isNumber(l, 1) ? (int) (Args.checkInteger(l, 1) & 0xff) : null));
       return 1;
     });
     vm.setFunction(L, -1, "sslLog", l -> {
@@ -202,7 +203,7 @@ final class SocketLib {
       return 1;
     });
     vm.setFunction(L, -1, "sntp_port", l -> {
-      l.push((long) net.sntpPort(l.getTop() >= 1 && l.isNumber(1) ? Args.checkInteger(l, 1) : null));
+      l.push((long) net.sntpPort(isNumber(l, 1) ? Args.checkInteger(l, 1) : null)); // luat_lib_sntp.c: lua_type == LUA_TNUMBER
       return 1;
     });
     L.setGlobal("socket");
@@ -269,6 +270,11 @@ final class SocketLib {
     return net;
   }
 
+  /** Ctrls whose userdata Lua has not collected yet; for leak checks. */
+  int liveCtrls() {
+    return addresses.size();
+  }
+
   void close() {
     if (net != null) net.close();
     net = null;
@@ -290,7 +296,10 @@ final class SocketLib {
   private int create(Lua L) {
     Integer adapter = Args.isNoneOrNil(L, 1) ? null : (int) Args.checkInteger(L, 1);
     SocketCtrl c = net.create(adapter);
-    if (c == null) return 0;
+    if (c == null) {
+      L.pushNil(); // one nil, as l_socket_create
+      return 1;
+    }
     c.attach(callbackArg(L, 2));
     pushCtrl(L, c);
     return 1;
@@ -333,17 +342,20 @@ final class SocketLib {
     });
   }
 
+  /**
+   * {@code socket.tx(ctrl, data, ip, port, flag)}: {@code ip} is a raw IPv4 when an integer, text when
+   * {@code lua_isstring} (a float is its text, which is no IP literal), absent otherwise; port and
+   * flag are {@code luaL_optinteger} whether or not an ip is given.
+   */
   private int tx(Lua L) {
     return ctrlCall(L, c -> {
-      ByteBuf data = dataArg(L, 2);
-      SocketCtrl.Tx t;
-      if (L.getTop() >= 3 && L.isInteger(3)) {
-        t = c.tx(data, L.toInteger(3), (int) Args.optInteger(L, 4, 0));
-      } else if (L.getTop() >= 3 && L.type(3) == Lua.LuaType.STRING) {
-        t = c.tx(data, Args.checkString(fw.vm(), L, 3), (int) Args.optInteger(L, 4, 0));
-      } else {
-        t = c.tx(data);
-      }
+      byte[] data = dataArg(L, 2);
+      Long rawIp = Args.isInteger(L, 3) ? L.toInteger(3) : null;
+      String ip = rawIp == null && isString(L, 3) ? Args.checkString(fw.vm(), L, 3) : null;
+      int port = (int) Args.optInteger(L, 4, 0);
+      Args.optInteger(L, 5, 0); // the reserved flag
+      ByteBuf buf = Unpooled.wrappedBuffer(data);
+      SocketCtrl.Tx t = rawIp != null ? c.tx(buf, rawIp, port) : ip != null ? c.tx(buf, ip, port) : c.tx(buf);
       if (t == null) return 0;
       L.push(t.succ());
       L.push(t.full());
@@ -352,31 +364,45 @@ final class SocketLib {
     });
   }
 
-  /** socket.tx data: a string, or a zbuff's used bytes (its cursor untouched). */
-  private ByteBuf dataArg(Lua L, int arg) {
-    if (L.getTop() >= arg && L.type(arg) == Lua.LuaType.STRING) return Unpooled.wrappedBuffer(fw.vm().toBytes(L, arg));
-    Zbuff z = ZbuffLib.check(fw.vm(), L, arg);
-    return Unpooled.wrappedBuffer(z.copyUsed());
+  /** socket.tx data: a string (a number is its text: lua_isstring), or a zbuff's used bytes (its cursor untouched). */
+  private byte[] dataArg(Lua L, int arg) {
+    if (isString(L, arg)) return Args.checkBytes(fw.vm(), L, arg);
+    return ZbuffLib.check(fw.vm(), L, arg).copyUsed();
   }
 
+  /**
+   * {@code socket.rx(ctrl, buff, flag, limit)} in the firmware's order: what is pending first (a
+   * failure or nothing pending answers before the buffer is looked at), then the buffer, which only
+   * a userdata is (anything else asks for the length), then the limit, read only when an integer and
+   * held as an {@code uint32_t}: a limit below what is pending is logged, and 0 reads nothing.
+   */
   private int rx(Lua L) {
     return ctrlCall(L, c -> {
-      SocketCtrl.RxSink sink = null;
-      if (L.getTop() >= 2 && (L.type(2) == Lua.LuaType.USERDATA || L.type(2) == Lua.LuaType.LIGHTUSERDATA)) {
-        sink = sinkOf(ZbuffLib.check(fw.vm(), L, 2));
+      SocketCtrl.Rx r = c.rx(null, 0);
+      if (r.succ() && r.length() > 0 && isUserdata(L, 2)) {
+        SocketCtrl.RxSink sink = sinkOf(ZbuffLib.check(fw.vm(), L, 2));
+        long limit = Args.isInteger(L, 4) ? L.toInteger(4) & 0xffffffffL : -1;
+        if (limit >= 0 && r.length() > limit) logLimit(r.length(), limit);
+        if (limit == 0) { // the firmware asks lwIP for 0 bytes and answers that nothing came
+          L.push(true);
+          L.push(0L);
+          return 2;
+        }
+        r = c.rx(sink, Math.max(limit, 0));
       }
-      long limit = Args.optInteger(L, 4, 0);
-      SocketCtrl.Rx r = c.rx(sink, limit);
-      if (r == null) return 0;
       L.push(r.succ());
       L.push(r.length());
       if (r.count() <= 2) return 2;
       if (r.remoteIp() == null) L.pushNil();
       else fw.vm().pushBytes(L, r.remoteIp());
-      if (r.remotePort() == null) L.pushNil();
-      else L.push(r.remotePort());
+      pushPort(L, r.remotePort());
       return 4;
     });
+  }
+
+  /** The firmware's debug line when a read takes less than what is pending. */
+  private void logLimit(int pending, long limit) {
+    fw.clog('D', "socket", "待数据数据长度 " + pending + " 限制读取长度 " + limit);
   }
 
   /** The zbuff as the receive side of rx: grows to used + n when it can (the firmware's auto-grow). */
@@ -400,7 +426,13 @@ final class SocketLib {
 
   private int read(Lua L) {
     return ctrlCall(L, c -> {
-      SocketCtrl.Read r = c.read(Args.optInteger(L, 2, 0));
+      long limit = 0; // len is read only when an integer, as an uint32_t, and 0 is no limit
+      if (Args.isInteger(L, 2)) {
+        limit = L.toInteger(2) & 0xffffffffL;
+        SocketCtrl.Rx pending = c.rx(null, 0);
+        if (limit > 0 && pending.succ() && pending.length() > limit) logLimit(pending.length(), limit);
+      }
+      SocketCtrl.Read r = c.read(limit);
       if (r == null) return 0;
       L.push(r.succ());
       if (r.count() == 1) return 1;
@@ -408,8 +440,7 @@ final class SocketLib {
       if (r.count() == 2) return 2;
       if (r.remoteIp() == null) L.pushNil();
       else fw.vm().pushBytes(L, r.remoteIp());
-      if (r.remotePort() == null) L.pushNil();
-      else L.push(r.remotePort());
+      pushPort(L, r.remotePort());
       return 4;
     });
   }
@@ -430,8 +461,7 @@ final class SocketLib {
       if (a.count() == 2) return 2;
       if (a.clientIp() == null) L.pushNil();
       else fw.vm().pushString(L, a.clientIp());
-      if (a.clientPort() == null) L.pushNil();
-      else L.push(a.clientPort());
+      pushPort(L, a.clientPort());
       return 4;
     });
   }
@@ -467,6 +497,27 @@ final class SocketLib {
 
   private Integer adapterArg(Lua L, int arg, String fn) {
     return Args.isNoneOrNil(L, arg) ? null : (int) Args.checkInteger(L, arg);
+  }
+
+  /** A port as lua_pushinteger pushes it (a boxed Integer would be pushed as a float). */
+  private static void pushPort(Lua L, Integer port) {
+    if (port == null) L.pushNil();
+    else L.push((long) port);
+  }
+
+  /** {@code lua_type(L, i) == LUA_TNUMBER}: a number, not a numeric string. */
+  private static boolean isNumber(Lua L, int arg) {
+    return !Args.isNone(L, arg) && L.type(arg) == Lua.LuaType.NUMBER;
+  }
+
+  /** {@code lua_isstring}: a string or a number. */
+  private static boolean isString(Lua L, int arg) {
+    return !Args.isNone(L, arg) && (L.type(arg) == Lua.LuaType.STRING || L.type(arg) == Lua.LuaType.NUMBER);
+  }
+
+  /** {@code lua_isuserdata}: a full or a light userdata. */
+  private static boolean isUserdata(Lua L, int arg) {
+    return !Args.isNone(L, arg) && (L.type(arg) == Lua.LuaType.USERDATA || L.type(arg) == Lua.LuaType.LIGHTUSERDATA);
   }
 
   private static int status(Lua L, SocketCtrl.Status s) {

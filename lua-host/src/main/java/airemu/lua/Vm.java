@@ -143,6 +143,11 @@ final class Vm implements AutoCloseable {
     userdata.remove(address);
   }
 
+  /** Java objects standing behind live userdata; for leak checks. */
+  int userdataCount() {
+    return userdata.size();
+  }
+
   /** A number as the firmware's {@code tostring} writes it. */
   static String numberToString(Lua L, int index) {
     return L.isInteger(index) ? Long.toString(L.toInteger(index)) : Printf.luaNumber(L.toNumber(index));

@@ -216,6 +216,28 @@ final class Emulation implements AutoCloseable {
     return fw == null ? null : fw.network();
   }
 
+  /**
+   * Runs {@code probe} on the device thread, where the firmware's state may be read, as a message the
+   * script's {@code rtos.receive} takes (so the script must be in {@code sys.run}); returns its answer.
+   */
+  <T> T probe(java.util.function.BiFunction<LuaFirmware, party.iroiro.luajava.Lua, T> probe) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    device.post((LuaMessage) (fw, L) -> {
+      try {
+        answer.complete(probe.apply(fw, L));
+      } catch (RuntimeException | Error e) {
+        answer.completeExceptionally(e);
+      }
+      L.push(1); // rtos.receive returns nothing for it
+      return 1;
+    });
+    try {
+      return answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the probe did not run; the device logged:\n" + String.join("\n", lines()), e);
+    }
+  }
+
   int boots() {
     synchronized (lines) {
       return boots;

@@ -146,7 +146,7 @@ class SocketTest {
         sys.run()
         """)).containsExactly("D/socket connect to 127.0.0.1," + echo.port(),
         "D/net adapter 1 connect 127.0.0.1:" + echo.port() + " UDP", "I/user.u true 3", "I/user.u true one 007F000001 true",
-        "I/user.u true 3 two 5 true 0");
+        "D/socket 待数据数据长度 4 限制读取长度 3", "I/user.u true 3 two 5 true 0");
   }
 
   @Test

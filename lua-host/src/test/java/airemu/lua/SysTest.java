@@ -168,6 +168,18 @@ class SysTest {
   }
 
   @Test
+  void aTimerOfZeroMillisecondsFailsToStartAndReturnsNothing() {
+    assertThat(run("""
+        local fired = false
+        local n = select("#", sys.timerStart(function() fired = true end, 0)) -- a bare return: nil to the caller
+        log.info("t", n, select("#", sys.timerLoopStart(function() fired = true end, 0)))
+        sys.timerStart(function() log.info("t", "fired", fired) os.exit(0) end, 20)
+        sys.run()
+        """)).containsExactly("E/user.rtos.timer_start create fail!!!", "E/user.rtos.timer_start create fail!!!",
+        "I/user.t 0 0", "I/user.t fired false");
+  }
+
+  @Test
   void loopTimersRepeatUntilStopped() {
     assertThat(run("""
         local n = 0

@@ -83,7 +83,7 @@ class W5500Test {
       String ready = lines.stream().filter(l -> l.startsWith("I/user.pub IP_READY")).findFirst().orElseThrow();
       assertThat(ready).matches("I/user.pub IP_READY 192\\.168\\.3\\.\\d+ " + ETH0);
       assertThat(lines).containsExactly("D/w5500 device no ready", "I/user.t false", "D/w5500 cs 8 irq 9 reset 10 link 255",
-          "I/user.t true 102A3B4C5D6E 12", "adapter index " + ETH0 + " is invalid!", "D/socket create fail", "I/user.t", "I/user.t 1 " + ETH0,
+          "I/user.t true 102A3B4C5D6E 12", "adapter index " + ETH0 + " is invalid!", "D/socket create fail", "I/user.t nil", "I/user.t 1 " + ETH0,
           "I/user.pub W5500_IND CABLE_INSERT", "D/W5500 network ready", ready,
           "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter " + ETH0 + " connect 127.0.0.1:" + echo.port() + " TCP",
           "I/user.cb a ON_LINE 0", "I/user.t online 5 在线",

@@ -20,7 +20,12 @@ final class Boards {
    * The three share one lwIP table of 16 ctrls.
    */
   static NetProfile air8000() {
-    return new NetProfile(QTY, GP, 16, List.of(
+    return air8000(16);
+  }
+
+  /** The Air8000 with an lwIP table of {@code sockets} ctrls, shared by its three adapters. */
+  static NetProfile air8000(int sockets) {
+    return new NetProfile(QTY, GP, sockets, List.of(
         new AdapterConfig("LWIP_GP", GP, AdapterConfig.Kind.CELLULAR, 0, true, true),
         new AdapterConfig("LWIP_STA", STA, AdapterConfig.Kind.WIFI_STA, 0, false, true),
         new AdapterConfig("LWIP_AP", AP, AdapterConfig.Kind.WIFI_AP, 0, false, true)));
@@ -53,7 +58,16 @@ final class Boards {
 
   /** An Air780 device whose IP_READY, and the network time that follows the attach, have been delivered. */
   static TestDevice readyAir780(NetOptions options, int sockets) {
-    TestDevice d = TestDevice.start(air780(sockets), options);
+    return ready(air780(sockets), options);
+  }
+
+  /** The same on an Air8000, whose cellular adapter attaches while its Wi-Fi stays down. */
+  static TestDevice readyAir8000(NetOptions options, int sockets) {
+    return ready(air8000(sockets), options);
+  }
+
+  private static TestDevice ready(NetProfile profile, NetOptions options) {
+    TestDevice d = TestDevice.start(profile, options);
     d.expectPublish("IP_READY");
     d.expectPublish("NTP_UPDATE");
     return d;

@@ -15,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Real peers for the tests: socat echo servers and free local ports. */
-final class Peers {
+/**
+ * Real peers for the tests: socat servers and free local ports. Public for the tests of the modules
+ * above netif (its test jar).
+ */
+public final class Peers {
   private Peers() {}
 
-  static int freeTcpPort() {
+  public static int freeTcpPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -27,7 +30,22 @@ final class Peers {
     }
   }
 
-  static int freeUdpPort() {
+  /**
+   * A TCP port nobody listens on, for a refused connect: below the host's ephemeral range (Linux
+   * 32768-60999), because a connect to a free port inside it can be given that same port as its own
+   * and connect to itself (a TCP simultaneous open), which is not refused.
+   */
+  public static int closedTcpPort() {
+    for (int port = 20_000 + (int) (ProcessHandle.current().pid() % 1000) * 10; ; port++) {
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        if (port >= 32_767) throw new UncheckedIOException("no free port below 32768", taken);
+      }
+    }
+  }
+
+  public static int freeUdpPort() {
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -36,8 +54,8 @@ final class Peers {
   }
 
   /** A socat process; closing it ends it and its forked children. */
-  static final class Socat implements AutoCloseable {
-    final int port;
+  public static final class Socat implements AutoCloseable {
+    public final int port;
     private final Process process;
 
     private Socat(int port, String... args) {
@@ -52,15 +70,23 @@ final class Peers {
     }
 
     /** {@code socat TCP4-LISTEN:port,fork PIPE}: echoes every TCP connection. */
-    static Socat tcpEcho() {
+    public static Socat tcpEcho() {
+      return tcpServer("PIPE");
+    }
+
+    /**
+     * {@code socat TCP4-LISTEN:port,fork <action>}: each TCP connection gets its own {@code action},
+     * a socat address such as {@code SYSTEM:printf hello} (says hello, then hangs up).
+     */
+    public static Socat tcpServer(String action) {
       int port = freeTcpPort();
-      Socat s = new Socat(port, "TCP4-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", "PIPE");
+      Socat s = new Socat(port, "TCP4-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", action);
       s.awaitTcp(new InetSocketAddress("127.0.0.1", port));
       return s;
     }
 
     /** The same over IPv6 loopback. */
-    static Socat tcp6Echo() {
+    public static Socat tcp6Echo() {
       int port = freeTcpPort();
       Socat s = new Socat(port, "TCP6-LISTEN:" + port + ",bind=[::1],reuseaddr,fork", "PIPE");
       s.awaitTcp(new InetSocketAddress("::1", port));
@@ -68,7 +94,7 @@ final class Peers {
     }
 
     /** {@code socat UDP4-RECVFROM:port,fork PIPE}: echoes every datagram to its sender. */
-    static Socat udpEcho() {
+    public static Socat udpEcho() {
       int port = freeUdpPort();
       Socat s = new Socat(port, "UDP4-RECVFROM:" + port + ",bind=127.0.0.1,fork", "PIPE");
       s.awaitUdp();
@@ -122,17 +148,17 @@ final class Peers {
   }
 
   /** A TCP peer on loopback that runs {@code script} for the first client, on its own thread. */
-  static final class OneShotServer implements AutoCloseable {
-    interface Script {
+  public static final class OneShotServer implements AutoCloseable {
+    public interface Script {
       void run(InputStream in, OutputStream out, Socket s) throws Exception;
     }
 
-    final int port;
+    public final int port;
     private final ServerSocket server;
     private final Thread thread;
     volatile Throwable failure;
 
-    OneShotServer(Script script) {
+    public OneShotServer(Script script) {
       try {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       } catch (IOException e) {
@@ -150,7 +176,7 @@ final class Peers {
       thread.start();
     }
 
-    void join() throws InterruptedException {
+    public void join() throws InterruptedException {
       thread.join(TestDevice.TIMEOUT.toMillis());
       if (failure != null) throw new AssertionError("peer failed", failure);
     }

@@ -26,9 +26,14 @@ import org.junit.jupiter.api.Test;
 class ServerTest {
   private TestDevice dev;
 
+  /** The device the tests run on, its network up; {@link ServerOnAir8000Test} runs them on another board. */
+  TestDevice ready(NetOptions options, int sockets) {
+    return Boards.readyAir780(options, sockets);
+  }
+
   @BeforeEach
   void boot() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    dev = ready(Boards.options(), 8);
   }
 
   @AfterEach

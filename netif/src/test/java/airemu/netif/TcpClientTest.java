@@ -47,9 +47,14 @@ class TcpClientTest {
     echo.close();
   }
 
+  /** The device the tests run on, its network up; {@link TcpClientOnAir8000Test} runs them on another board. */
+  TestDevice ready(NetOptions options, int sockets) {
+    return Boards.readyAir780(options, sockets);
+  }
+
   @BeforeEach
   void boot() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    dev = ready(Boards.options(), 8);
   }
 
   @AfterEach
@@ -145,7 +150,7 @@ class TcpClientTest {
     })) {
       TestDevice d2 = dev;
       d2.close();
-      dev = Boards.readyAir780(Boards.options().withTxBufferBytes(2 * big), 8);
+      dev = ready(Boards.options().withTxBufferBytes(2 * big), 8);
       SocketCtrl c = dev.tcp(null);
       dev.call(() -> c.connect("127.0.0.1", peer.port, false));
       dev.expect(c, ON_LINE, 0);
@@ -192,7 +197,7 @@ class TcpClientTest {
 
   @Test
   void refusedConnectionGivesOnLineMinusOneAndCloseLeavesTheState() {
-    int closedPort = Peers.freeTcpPort();
+    int closedPort = Peers.closedTcpPort();
     SocketCtrl c = dev.tcp(null);
     assertEquals(PENDING, dev.call(() -> c.connect("127.0.0.1", closedPort, false)));
     dev.expect(c, ON_LINE, -1);
@@ -370,7 +375,7 @@ class TcpClientTest {
   @Test
   void theAdaptersSocketTableLimitsCreateAndReleaseFreesASlot() {
     dev.close();
-    dev = Boards.readyAir780(Boards.options(), 2);
+    dev = ready(Boards.options(), 2);
     dev.run(() -> {
       NetStack s = dev.stack();
       SocketCtrl a = s.create(null);

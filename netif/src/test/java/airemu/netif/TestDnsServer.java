@@ -31,10 +31,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A DNS server on loopback for tests: answers A and AAAA from a table, NXDOMAIN for anything else,
- * and holds back answers for names marked slow until {@link #release()}.
+ * and holds back answers for names marked slow until {@link #release()}. Public for the tests of the
+ * modules above netif (its test jar).
  */
-final class TestDnsServer implements AutoCloseable {
-  final int port;
+public final class TestDnsServer implements AutoCloseable {
+  public final int port;
   final List<String> asked = new CopyOnWriteArrayList<>();
   private final Map<String, List<InetAddress>> names = new ConcurrentHashMap<>();
   private final Map<String, Boolean> slow = new ConcurrentHashMap<>();
@@ -42,7 +43,7 @@ final class TestDnsServer implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel channel;
 
-  TestDnsServer() throws InterruptedException {
+  public TestDnsServer() throws InterruptedException {
     channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
         .handler(new ChannelInitializer<>() {
           @Override
@@ -54,7 +55,7 @@ final class TestDnsServer implements AutoCloseable {
     port = ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
-  TestDnsServer add(String name, InetAddress... addresses) {
+  public TestDnsServer add(String name, InetAddress... addresses) {
     names.put(name.toLowerCase(Locale.ROOT), List.of(addresses));
     return this;
   }

@@ -589,7 +589,7 @@ class TlsTest {
     } finally {
       dtlsServers.forEach(OpensslServer::close);
     }
-    LeakTest.assertNoByteBufLeaks();
+    Leaks.assertNoByteBufLeaks();
   }
 
   /**

@@ -14,6 +14,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,9 +40,14 @@ class UdpTest {
     echo.close();
   }
 
+  /** The device the tests run on, its network up; {@link UdpOnAir8000Test} runs them on another board. */
+  TestDevice ready(NetOptions options, int sockets) {
+    return Boards.readyAir780(options, sockets);
+  }
+
   @BeforeEach
   void boot() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    dev = ready(Boards.options(), 8);
   }
 
   @AfterEach
@@ -91,9 +98,12 @@ class UdpTest {
       c.tx(TestDevice.bytes("a"));
       c.tx(TestDevice.bytes("bb"));
     });
-    dev.expect(c, TX_OK, 0); // once, when both are out
-    dev.expect(c, EVENT, 0);
-    dev.expect(c, EVENT, 0);
+    // TX_OK once, when both are out; on loopback the first echo can come back before the second
+    // datagram is out, and data while the target is TX_OK is an EVENT too (spec 2.12)
+    List<String> heard = new ArrayList<>();
+    for (int i = 0; i < 3; i++) heard.add(dev.next().toString());
+    assertTrue(heard.equals(List.of("TX_OK,0", "EVENT,0", "EVENT,0")) || heard.equals(List.of("EVENT,0", "TX_OK,0", "EVENT,0")),
+        heard.toString());
     assertEquals(new Rx(true, 1, null, null, 2), dev.call(() -> c.rx(null, 0))); // the first datagram's length
     TestDevice.Sink sink = new TestDevice.Sink();
     assertEquals(1, dev.call(() -> c.rx(sink, 0)).length());
@@ -164,7 +174,7 @@ class UdpTest {
   @Test
   void datagramsThatDoNotFitTheReceiveBufferAreDropped() throws Exception {
     dev.close();
-    dev = Boards.readyAir780(Boards.options().withRxBufferBytes(100), 8);
+    dev = ready(Boards.options().withRxBufferBytes(100), 8);
     int port = Peers.freeUdpPort();
     SocketCtrl c = dev.udp(null, port);
     dev.call(() -> c.connect("255.255.255.255", 0, false));
