@@ -306,6 +306,85 @@ class NetworkFaultsTest {
     assertThat(lines).endsWith("I/user.t 4000 true true"); // 4,000 bytes take 500 ms each way, shared line or not
   }
 
+  /**
+   * Jitter as a script meets it: three UDP sockets each send one datagram to the echo peer at the
+   * same moment, through 300 ms ± 250 ms of latency each way, and the script logs which socket's echo
+   * comes back when. Each socket draws its own delays from the run's seed, so the order is the seed's.
+   */
+  private static List<String> echoOrderUnderJitter(long seed) {
+    BoardProfile board = board("air780epm");
+    Environment env = DeviceSetup.calm(board, seed);
+    return runFaulted(env, new Fault.Latency(300, 250), """
+          local N, online, back = 3, 0, 0
+          local socks = {}
+          for i = 1, N do
+            socks[i] = socket.create(nil, function(_, event, param)
+              if event == socket.ON_LINE then
+                online = online + 1
+                if online == N then sys.publish("ONLINE") end
+              elseif event == socket.EVENT and param == 0 then
+                log.info("t", "echo", i)
+                back = back + 1
+                if back == N then sys.publish("ALL") end
+              end
+            end)
+            socket.config(socks[i], nil, true)
+          end
+          for i = 1, N do socket.connect(socks[i], "127.0.0.1", ECHO) end
+          sys.waitUntil("ONLINE")
+          for i = 1, N do socket.tx(socks[i], "d" .. i) socket.wait(socks[i]) end
+          sys.waitUntil("ALL")
+        """).stream().filter(l -> l.startsWith("I/user.t echo")).toList();
+  }
+
+  @Test
+  void jitterReordersTheEchoesOfSeveralSocketsAsTheSeedSays() {
+    // seeds whose draws put the three round trips at least 250 ms apart, so that the machine's own
+    // delays cannot swap two, in different orders: with 37 sockets 1, 2, 3 take 598, 346 and 903 ms;
+    // with 13 they take 252, 916 and 657 ms
+    List<String> first = echoOrderUnderJitter(37);
+    assertThat(first).containsExactly("I/user.t echo 2", "I/user.t echo 1", "I/user.t echo 3");
+    assertThat(echoOrderUnderJitter(37)).isEqualTo(first);
+    assertThat(echoOrderUnderJitter(13)).containsExactly("I/user.t echo 1", "I/user.t echo 3", "I/user.t echo 2");
+  }
+
+  /**
+   * UDP loss as a script meets it: 40 numbered datagrams to the echo peer through 50% loss each way,
+   * then 32 probes; the first probe back shows that every datagram before it has been decided (a
+   * channel keeps its order). The script logs the numbers that came back.
+   */
+  private static List<String> survivorsOfLoss(long seed) {
+    BoardProfile board = board("air780epm");
+    Environment env = DeviceSetup.calm(board, seed);
+    return runFaulted(env, new Fault.Loss(50), """
+          socket.config(netc, nil, true)
+          libnet.connect("t", 5000, netc, "127.0.0.1", ECHO)
+          for i = 1, 40 do socket.tx(netc, i .. ",") end
+          for i = 1, 32 do socket.tx(netc, "end,") end
+          local got, rx = {}, zbuff.create(1024)
+          local done = false
+          while not done and libnet.wait("t", 5000, netc) do
+            socket.rx(netc, rx)
+            for word in rx:toStr(0, rx:used()):gmatch("([^,]+),") do
+              if word == "end" then done = true break end
+              got[#got + 1] = word
+            end
+            rx:del()
+          end
+          log.info("t", "survivors", table.concat(got, " "))
+        """).stream().filter(l -> l.startsWith("I/user.t")).toList();
+  }
+
+  @Test
+  void udpLossDropsTheDatagramsTheSeedChoosesBothWays() {
+    List<String> first = survivorsOfLoss(42);
+    assertThat(first).singleElement().asString().startsWith("I/user.t survivors ");
+    String[] numbers = first.get(0).substring("I/user.t survivors ".length()).split(" ");
+    assertThat(numbers.length).as("a quarter survive on average").isBetween(3, 25);
+    assertThat(survivorsOfLoss(42)).isEqualTo(first);
+    assertThat(survivorsOfLoss(43)).isNotEqualTo(first);
+  }
+
   @Test
   void aBlackholeTimesOutLibnetWithoutFailingTheConnectionAndItFlowsAgainAfter() {
     BoardProfile board = board("air780epm");
