@@ -240,6 +240,6 @@ class RunCommandTest {
         """);
     Result bad = airemu("run", "--scenario", scenario.toString(), project("sys.run()"));
     assertThat(bad.code).isEqualTo(ExitCode.USAGE);
-    assertThat(bad.err).isEqualTo("airemu: " + scenario + ":2: unknown adapter 'LWIP_STA'; this board has LWIP_GP, LWIP_ETH\n");
+    assertThat(bad.err).isEqualTo("airemu: " + scenario + ":4:14: unknown adapter 'LWIP_STA'; this board has LWIP_GP, LWIP_ETH\n");
   }
 }

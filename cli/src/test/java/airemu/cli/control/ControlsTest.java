@@ -98,6 +98,8 @@ class ControlsTest {
         .hasMessage("unknown fault 'jam'; the kinds are latency, loss, bandwidth, blackhole, dns, unreachable");
     assertThatThrownBy(() -> controls.execute("fault loss LWIP_GP 120")).hasMessage("'120' is not a percentage 0..100");
     assertThatThrownBy(() -> controls.execute("fault latency LWIP_GP soon")).hasMessageContaining("invalid duration 'soon'");
+    assertThatThrownBy(() -> controls.execute("fault latency LWIP_GP 100ms 150ms"))
+        .hasMessage("the jitter (150ms) must not be larger than the latency (100ms)");
     assertThatThrownBy(() -> controls.execute("ip change LWIP_GP 10.0.0")).hasMessage("'10.0.0' is not an IPv4 address, e.g. 10.1.2.3");
     assertThatThrownBy(() -> controls.execute("dance")).hasMessage("unknown command 'dance'; type 'help' for the list");
     assertThat(controls.execute("help")).contains("fault latency ADAPTER DELAY [JITTER]");
@@ -150,8 +152,8 @@ class ControlsTest {
   }
 
   @Test
-  void aScenarioNamingAnAdapterTheBoardLacksIsRefusedWithFileAndLine() throws Exception {
-    Scenario s = Scenario.parse("eth.yaml", """
+  void aScenarioNamingAnAdapterTheBoardLacksOrABadAddressIsRefusedAtTheValue() throws Exception {
+    Scenario eth = Scenario.parse("eth.yaml", """
         timeline:
           - at: 1s
             do: link-down
@@ -160,10 +162,20 @@ class ControlsTest {
             do: link-down
             adapter: ETH0
         """);
+    Scenario ip = Scenario.parse("ip.yaml", """
+        timeline:
+          - at: 1s
+            do: ip-change
+            adapter: LWIP_GP
+            ip: 10.0.0.300
+        """);
     try (TimerService timers = TimerService.manual(new ManualClock(0))) {
-      assertThatThrownBy(() -> ScenarioRunner.prepare(s, controls, timers, new Events(device)))
+      assertThatThrownBy(() -> ScenarioRunner.prepare(eth, controls, timers, new Events(device)))
           .isInstanceOf(ConfigException.class)
-          .hasMessage("eth.yaml:5: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH");
+          .hasMessage("eth.yaml:7:14: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH");
+      assertThatThrownBy(() -> ScenarioRunner.prepare(ip, controls, timers, new Events(device)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("ip.yaml:5:9: '10.0.0.300' is not an IPv4 address, e.g. 10.1.2.3");
     }
   }
 
