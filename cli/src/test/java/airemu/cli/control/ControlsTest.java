@@ -223,6 +223,44 @@ class ControlsTest {
     }
   }
 
+  /**
+   * A stream client that stops reading: the events it cannot take are counted, not queued, and once
+   * it reads again it hears how many it missed, where it missed them, without waiting for another event.
+   */
+  @Test
+  void aStreamClientThatFallsBehindIsToldHowManyEventsItMissed() throws Exception {
+    // 1,000 events of 4 KB: 4 MB, twenty times what the socket buffers (the server's fixed 64 KB, the
+    // client's 8 KB, each doubled by the kernel) and the stream's 64 KB high-water mark hold
+    int flood = 1000;
+    String filler = "x".repeat(4000);
+    Events events = new Events(device);
+    try (HttpControl http = HttpControl.start(0, controls, events); java.net.Socket client = new java.net.Socket()) {
+      client.setReceiveBufferSize(8192);
+      client.setSoTimeout(20_000); // a safety net: the stream must account for every event without more coming
+      client.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), http.port()));
+      client.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      for (String line; !(line = in.readLine()).isEmpty(); ) { } // the head: the stream is subscribed
+      for (int i = 0; i < flood; i++) events.control("e" + i + " " + filler); // nothing read meanwhile
+
+      int next = 0, missed = 0, notices = 0; // next event expected; missed: reported since the last one delivered
+      while (next + missed < flood) {
+        String line = in.readLine();
+        if (line.startsWith("data: {\"count\":")) {
+          missed += Integer.parseInt(line.replaceAll("\\D", ""));
+          notices++;
+        } else if (line.startsWith("data: {\"type\":\"control\"")) {
+          int i = Integer.parseInt(line.replaceFirst(".*\"text\":\"e(\\d+) .*", "$1"));
+          assertThat(i - next).as("events missed before e%d", i).isEqualTo(missed);
+          next = i + 1;
+          missed = 0;
+        }
+      }
+      assertThat(notices).isPositive();
+      assertThat(next).isLessThan(flood); // the last ones were missed too, and reported without a later event
+    }
+  }
+
   @Test
   void typedCommandsAreAnsweredOnTheConsole() throws Exception {
     var out = new java.io.StringWriter();
