@@ -97,7 +97,7 @@ public final class HttpControl implements AutoCloseable {
     var d = controls.device();
     StringBuilder b = new StringBuilder("{\"device\":{\"name\":").append(Json.quote(d.name()))
         .append(",\"running\":").append(!d.isStopped())
-        .append(",\"uptime\":").append(d.uptimeMillis())
+        .append(",\"uptime\":").append(Controls.uptimeMillis(d))
         .append(",\"boot\":").append(d.bootCount()).append("},\"adapters\":[");
     List<String> adapters = new ArrayList<>();
     for (var s : controls.environment().status()) {

@@ -271,4 +271,15 @@ class ControlsTest {
         .contains("airemu> LWIP_STA  link up   ip ready, blackhole; device: not ready")
         .endsWith("airemu> unknown command 'nonsense'; type 'help' for the list");
   }
+
+  @Test
+  void theConsoleStopsAtAnInputThatIsNoText() throws Exception {
+    var out = new java.io.StringWriter();
+    Thread t = ConsoleControl.start(new java.io.StringReader("link down lwip_gp\n\u007fELF\u0002\u0001\u0000\u0000\nlink up lwip_gp\n"),
+        new java.io.PrintWriter(out), controls, new Events(device));
+    t.join(10_000);
+    assertThat(out.toString().lines().toList()).containsExactly("airemu> LWIP_GP link down",
+        "airemu: stdin is not text; the console stops reading it (commands are lines such as 'status')");
+    assertThat(changes).containsExactly("LWIP_GP link down");
+  }
 }
