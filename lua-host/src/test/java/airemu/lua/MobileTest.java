@@ -21,6 +21,11 @@ class MobileTest {
     }
   }
 
+  /** The address of the first {@code IP_READY} the script logged as {@code I/user.pub IP_READY ip adapter}. */
+  private static String firstIpReady(Emulation emu) {
+    return emu.lines().stream().filter(l -> l.startsWith("I/user.pub IP_READY")).findFirst().orElseThrow().split(" ")[2];
+  }
+
   @Test
   void identitiesStatusAndSignalBeforeAndAfterTheAttach() {
     assertThat(run("air780epm", """
@@ -68,7 +73,7 @@ class MobileTest {
         sys.run()
         """)) {
       emu.awaitExit();
-      String ip = emu.lines().stream().filter(l -> l.startsWith("I/user.pub IP_READY")).findFirst().orElseThrow().split(" ")[2];
+      String ip = firstIpReady(emu);
       // the task runs when IP_READY is dispatched, before the network's time (the next message) arrives; the
       // bearer goes down after flymode returns, so socket.adapter still sees it up
       assertThat(emu.scriptLines()).containsExactly("I/user.pub IP_READY " + ip + " 1", "I/user.t false 0 0 true 1",
@@ -106,7 +111,7 @@ class MobileTest {
              sys.run()
              """)) {
       emu.awaitExit();
-      String ip = emu.lines().stream().filter(l -> l.startsWith("I/user.pub IP_READY")).findFirst().orElseThrow().split(" ")[2];
+      String ip = firstIpReady(emu);
       // the stack restarts: at once deregistered and searching, the bearer goes (IP_LOSE, the open socket's
       // wait fails), then the attach as at boot, with the network's time again
       assertThat(emu.scriptLines()).filteredOn(l -> l.startsWith("I/user.")).containsExactly("I/user.pub IP_READY " + ip + " 1",

@@ -261,24 +261,24 @@ class ControlsTest {
     }
   }
 
+  /** What the console answers to {@code typed}, once it has read all of it. */
+  private List<String> console(String typed) throws InterruptedException {
+    var out = new java.io.StringWriter();
+    Thread t = ConsoleControl.start(new java.io.StringReader(typed), new java.io.PrintWriter(out), controls, new Events(device));
+    t.join(10_000);
+    return out.toString().lines().toList();
+  }
+
   @Test
   void typedCommandsAreAnsweredOnTheConsole() throws Exception {
-    var out = new java.io.StringWriter();
-    Thread t = ConsoleControl.start(new java.io.StringReader("fault blackhole lwip_sta\nstatus\nnonsense\n"),
-        new java.io.PrintWriter(out), controls, new Events(device));
-    t.join(10_000);
-    assertThat(out.toString().lines().toList()).startsWith("airemu> LWIP_STA blackhole")
+    assertThat(console("fault blackhole lwip_sta\nstatus\nnonsense\n")).startsWith("airemu> LWIP_STA blackhole")
         .contains("airemu> LWIP_STA  link up   ip ready, blackhole; device: not ready")
         .endsWith("airemu> unknown command 'nonsense'; type 'help' for the list");
   }
 
   @Test
   void theConsoleStopsAtAnInputThatIsNoText() throws Exception {
-    var out = new java.io.StringWriter();
-    Thread t = ConsoleControl.start(new java.io.StringReader("link down lwip_gp\n\u007fELF\u0002\u0001\u0000\u0000\nlink up lwip_gp\n"),
-        new java.io.PrintWriter(out), controls, new Events(device));
-    t.join(10_000);
-    assertThat(out.toString().lines().toList()).containsExactly("airemu> LWIP_GP link down",
+    assertThat(console("link down lwip_gp\n\u007fELF\u0002\u0001\u0000\u0000\nlink up lwip_gp\n")).containsExactly("airemu> LWIP_GP link down",
         "airemu: stdin is not text; the console stops reading it (commands are lines such as 'status')");
     assertThat(changes).containsExactly("LWIP_GP link down");
   }
