@@ -4,9 +4,13 @@ import airemu.config.ConfigException;
 import airemu.lua.LuaFirmware;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,13 +35,22 @@ public final class Main {
       warmUp.setDaemon(true);
       warmUp.start();
     }
-    System.exit(execute(stdout(), new PrintWriter(System.err, true), args));
+    System.exit(execute(stdin(), stdout(), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  /** Runs the command line with no console input and returns the exit code (tests call this instead of main). */
   static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(null, out, err, args);
+  }
+
+  /**
+   * Runs the command line and returns the exit code; {@code console} is where {@code run} reads typed
+   * or piped commands from: the process's stdin, or null for none (a test's JVM must keep its own).
+   */
+  static int execute(InputStream console, PrintWriter out, PrintWriter err, String... args) {
     RunCommand fast = args.length > 0 && args[0].equals("run") ? RunCommand.parseFast(args, out, err) : null;
     if (fast != null) {
+      fast.stdin = console;
       try {
         return fast.call();
       } catch (ConfigException e) {
@@ -53,6 +66,7 @@ public final class Main {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    ((RunCommand) cl.getSubcommands().get("run").getCommand()).stdin = console;
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof ConfigException) {
         commandLine.getErr().println("airemu: " + e.getMessage());
@@ -84,6 +98,25 @@ public final class Main {
       Console.prefix(System.currentTimeMillis(), 0); // loads the time zone rules off the main thread
       LuaFirmware.warmUp();
     }
+  }
+
+  /**
+   * The process's standard input, for {@code run}'s console. A regular file is read through a file
+   * description of its own rather than through descriptor 0: when the shell closed stdin ({@code <&-}),
+   * descriptor 0 is the first file the JVM opened (its class library), and moving that descriptor's
+   * offset crashes the JVM. What the console then reads is no text, so it stops at once.
+   */
+  private static InputStream stdin() {
+    try {
+      Path fd0 = Path.of("/proc/self/fd/0"); // Linux; elsewhere descriptor 0 is read as it is
+      if (Files.isSymbolicLink(fd0)) {
+        Path file = fd0.toRealPath();
+        if (Files.isRegularFile(file)) return Files.newInputStream(file);
+      }
+    } catch (IOException | RuntimeException notAFile) {
+      // a pipe, a terminal or a socket: read descriptor 0
+    }
+    return System.in;
   }
 
   private static PrintWriter stdout() {

@@ -141,6 +141,7 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
   PrintWriter out, err; // set by the fast path; otherwise the command's own writers
+  java.io.InputStream stdin; // where typed or piped commands come from (the process's stdin); null: none
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
       description = "A project folder containing main.lua, or a single .lua file, e.g. demo/ or test.lua. "
@@ -232,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--control-port", paramLabel = "PORT",
       description = "Serve the control API on this loopback port (0: any free port, printed at start): "
           + "GET /status, POST /command (the console's commands), GET /events (a live event stream), "
-          + "e.g. --control-port 7070. While a run is attached to a terminal, the same commands can be typed.")
+          + "e.g. --control-port 7070. The same commands can always be typed, or piped, on stdin.")
   Integer controlPort;
 
   @Option(names = "--wifi", paramLabel = "SSID[:PASSWORD]",
@@ -340,7 +341,7 @@ final class RunCommand implements Callable<Integer> {
       ScenarioRunner runner = timeline == null ? null : ScenarioRunner.prepare(timeline, controls, scheduler.timers(), events[0]);
       HttpControl http = controlPort == null ? null : HttpControl.start(controlPort, controls, events[0]);
       if (http != null) err.println("airemu: control API on http://127.0.0.1:" + http.port() + "/ (GET /status, POST /command, GET /events)");
-      if (System.console() != null) ConsoleControl.start(new java.io.InputStreamReader(System.in), err, controls, events[0]);
+      if (stdin != null) ConsoleControl.startOnStdin(stdin, err, controls, events[0]);
       try {
         int code = runDevice(device, runner, timeoutMillis, pending);
         events[0].exit(code);

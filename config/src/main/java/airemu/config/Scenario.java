@@ -39,6 +39,15 @@ public record Scenario(String file, long seed, List<Step> timeline) {
     timeline = List.copyOf(timeline);
   }
 
+  /**
+   * An error about the value of {@code key} in {@code step}, found after parsing (an adapter the board
+   * lacks): {@code file:line:column: message}, at the key's value or, without it, at the step.
+   */
+  public ConfigException errorAt(Step step, String key, String message) {
+    YamlMap.Position p = step.positions().getOrDefault(key, new YamlMap.Position(step.line(), 1));
+    return ConfigException.at(file, p.line(), p.column(), message);
+  }
+
   /** What a step does; {@code keys} are the parameters it accepts besides the common ones. */
   public enum Action {
     LINK_DOWN("link-down", true, true),
@@ -89,12 +98,14 @@ public record Scenario(String file, long seed, List<Step> timeline) {
    * effect stays; with {@code repeat} n > 1 the step happens n times, {@code everyMillis} apart.
    * Parameters are kept as written, already validated: {@code delay}, {@code jitter}, {@code down}
    * are durations in ms, {@code percent} 0..100, {@code kbps} > 0, {@code mode} fail|timeout,
-   * {@code host} and {@code ip} text.
+   * {@code host} and {@code ip} text. {@code positions} says where the value of each key the action
+   * allows starts, or for a key not written, where the step starts.
    */
   public record Step(int line, long atMillis, Action action, String adapter, long forMillis, long everyMillis, int repeat,
-      Map<String, Object> params) {
+      Map<String, Object> params, Map<String, YamlMap.Position> positions) {
     public Step {
       params = Map.copyOf(params);
+      positions = Map.copyOf(positions);
     }
 
     public long millis(String key, long def) {
@@ -113,15 +124,20 @@ public record Scenario(String file, long seed, List<Step> timeline) {
   }
 
   private static final String[] COMMON = {"at", "do", "adapter", "for", "every", "repeat"};
+  private static final String[] TOP = {"seed", "timeline"};
 
   public static Scenario parse(String file, String text) throws ConfigException {
-    YamlMap root = YamlMap.parse(file, text);
-    root.requireOnly("seed", "timeline");
+    YamlMap root = YamlMap.parse(file, text, TOP);
+    root.requireOnly(TOP);
     long seed = root.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
     List<Step> steps = new ArrayList<>();
     List<String> actions = new ArrayList<>();
     for (Action a : Action.values()) actions.add(a.id);
     for (YamlMap s : root.listOfMaps("timeline")) {
+      if (!s.has("do")) {
+        s.requireOnly(everyKey()); // a misspelt key, 'do' among them, is named as it is written
+        throw s.errorAt("do", "missing key 'do' (what the step does); allowed: " + String.join(", ", actions));
+      }
       String id = s.choice("do", null, actions);
       Action action = Action.byId(id).orElseThrow();
       List<String> allowed = new ArrayList<>(Arrays.asList(COMMON));
@@ -141,9 +157,15 @@ public record Scenario(String file, long seed, List<Step> timeline) {
       Map<String, Object> params = new LinkedHashMap<>();
       switch (action) {
         case LATENCY -> {
-          params.put("delay", s.durationMillis("delay", -1));
-          if ((long) params.get("delay") < 0) throw s.errorAt("do", "'latency' needs 'delay' (e.g. 'delay: 300ms')");
-          params.put("jitter", s.durationMillis("jitter", 0));
+          long delay = s.durationMillis("delay", -1);
+          if (delay < 0) throw s.errorAt("do", "'latency' needs 'delay' (e.g. 'delay: 300ms')");
+          long jitter = s.durationMillis("jitter", 0);
+          if (jitter > delay) {
+            throw s.errorAt("jitter", "'jitter' (" + jitter + "ms) must not be larger than 'delay' (" + delay
+                + "ms): a packet cannot arrive before it was sent");
+          }
+          params.put("delay", delay);
+          params.put("jitter", jitter);
         }
         case FLAP -> {
           long down = s.durationMillis("down", -1);
@@ -161,9 +183,18 @@ public record Scenario(String file, long seed, List<Step> timeline) {
       if (action == Action.BANDWIDTH && (long) params.get("kbps") < 0) {
         throw s.errorAt("do", "'bandwidth' needs 'kbps' (e.g. 'kbps: 64')");
       }
-      steps.add(new Step(s.line(), at, action, adapter, forMillis, every, repeat, params));
+      Map<String, YamlMap.Position> positions = new LinkedHashMap<>();
+      for (String key : allowed) positions.put(key, s.position(key));
+      steps.add(new Step(s.line(), at, action, adapter, forMillis, every, repeat, params, positions));
     }
     steps.sort((a, b) -> Long.compare(a.atMillis(), b.atMillis()));
     return new Scenario(file, seed, steps);
+  }
+
+  /** The keys some step may have: the common ones, then each action's own. */
+  private static String[] everyKey() {
+    List<String> keys = new ArrayList<>(Arrays.asList(COMMON));
+    for (Action a : Action.values()) for (String k : a.keys) if (!keys.contains(k)) keys.add(k);
+    return keys.toArray(String[]::new);
   }
 }

@@ -36,8 +36,14 @@ public final class YamlMap {
     }
   }
 
-  /** Parses {@code text} (the content of {@code file}) whose top level must be a mapping. */
-  public static YamlMap parse(String file, String text) throws ConfigException {
+  /** Where a value starts in its file; 1-based. */
+  public record Position(int line, int column) {}
+
+  /**
+   * Parses {@code text} (the content of {@code file}) whose top level must be a mapping; {@code keys},
+   * when given, are the keys it may have, named in the error when it is something else.
+   */
+  public static YamlMap parse(String file, String text, String... keys) throws ConfigException {
     Optional<Node> root;
     // The failsafe schema reads every scalar as text: the readers below convert and validate values
     // themselves, and the default schema compiles a dozen regular expressions on every start.
@@ -52,12 +58,13 @@ public final class YamlMap {
       throw new ConfigException(file + ": invalid YAML: " + e.getMessage());
     }
     if (root.isEmpty()) throw new ConfigException(file + ": the file is empty");
-    return of(file, root.get(), "the file");
+    return of(file, root.get(), "the file", keys);
   }
 
-  private static YamlMap of(String file, Node node, String what) throws ConfigException {
+  private static YamlMap of(String file, Node node, String what, String... keys) throws ConfigException {
     if (!(node instanceof MappingNode mapping)) {
-      throw error(file, node, what + " must be a mapping of 'key: value' lines");
+      throw error(file, node, what + " must be a mapping of 'key: value' lines"
+          + (keys.length > 0 ? " with the keys " + String.join(", ", keys) : ""));
     }
     YamlMap map = new YamlMap(file, node);
     for (NodeTuple t : mapping.getValue()) {
@@ -170,6 +177,13 @@ public final class YamlMap {
     List<YamlMap> items = new ArrayList<>();
     for (Node n : seq.getValue()) items.add(of(file, n, "each item of '" + key + "'"));
     return items;
+  }
+
+  /** Where the value of {@code key} starts, or this mapping when the key is absent. */
+  public Position position(String key) {
+    NodeTuple t = entries.get(key);
+    Optional<Mark> m = (t == null ? node : t.getValueNode()).getStartMark();
+    return m.map(mark -> new Position(mark.getLine() + 1, mark.getColumn() + 1)).orElse(new Position(line(), 1));
   }
 
   /** An error about the value of {@code key} (or about this mapping when the key is absent). */

@@ -86,6 +86,56 @@ class ScenarioTest {
     assertError("seed: 1\nsteps: []\n", "s.yaml:2:1: unknown key 'steps'; allowed: seed, timeline");
   }
 
+  @Test
+  void aStepWithoutDoListsTheActionsUnlessAKeyIsMisspelt() {
+    assertError("""
+        timeline:
+          - at: 1s
+            adapter: LWIP_GP
+        """, "s.yaml:2:5: missing key 'do' (what the step does); allowed: link-down, link-up, ip-lose, ip-ready, ip-change, "
+        + "flap, dns, unreachable, reset, latency, loss, bandwidth, blackhole, clear, reboot");
+    assertError("""
+        timeline:
+          - at: 1s
+            doo: link-down
+            adaptr: LWIP_GP
+        """, "s.yaml:3:5: unknown key 'doo'; allowed: at, do, adapter, for, every, repeat, ip, down, mode, host, delay, "
+        + "jitter, percent, kbps");
+  }
+
+  @Test
+  void aFileThatIsNoMappingNamesTheKeysItShouldHave() {
+    assertError("- at: 1s\n  do: reboot\n", "s.yaml:1:1: the file must be a mapping of 'key: value' lines with the keys seed, timeline");
+    assertError("just words\n", "s.yaml:1:1: the file must be a mapping of 'key: value' lines with the keys seed, timeline");
+  }
+
+  @Test
+  void aJitterLargerThanItsDelayIsRefusedAtTheJitter() {
+    assertError("""
+        timeline:
+          - at: 1s
+            do: latency
+            adapter: LWIP_GP
+            delay: 100ms
+            jitter: 150ms
+        """, "s.yaml:6:13: 'jitter' (150ms) must not be larger than 'delay' (100ms): a packet cannot arrive before it was sent");
+  }
+
+  @Test
+  void eachStepKnowsWhereItsValuesAre() throws Exception {
+    Scenario s = Scenario.parse("s.yaml", """
+        timeline:
+          - at: 1s
+            do: ip-change
+            adapter: LWIP_GP
+            ip: 10.0.0.300
+        """);
+    Scenario.Step step = s.timeline().get(0);
+    assertThat(step.positions()).containsEntry("adapter", new YamlMap.Position(4, 14)).containsEntry("ip", new YamlMap.Position(5, 9));
+    assertThat(s.errorAt(step, "ip", "bad")).hasMessage("s.yaml:5:9: bad");
+    assertThat(s.errorAt(step, "for", "none")).hasMessage("s.yaml:2:5: none");
+  }
+
   private static void assertError(String yaml, String message) {
     assertThatThrownBy(() -> Scenario.parse("s.yaml", yaml)).isInstanceOf(ConfigException.class).hasMessage(message);
   }

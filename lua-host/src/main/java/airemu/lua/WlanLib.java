@@ -108,8 +108,8 @@ final class WlanLib {
 
   /**
    * {@code wlan.connect(ssid, password, auto_reconnect, bssid)}: true once the attempt started. An
-   * empty SSID without a 6-byte BSSID is refused with an error line and no value (spec 6.3; the line
-   * is worded as the library's other SSID check).
+   * empty SSID without a 6-byte BSSID is refused with an error line and no value (spec 6.3), the
+   * firmware's {@code LLOGE("ssid is emtry!!!")} of {@code l_wlan_connect} (its spelling).
    */
   private static int connect(LuaFirmware fw, Lua L) {
     Vm vm = fw.vm();
@@ -118,7 +118,7 @@ final class WlanLib {
     byte[] bssid = Args.optBytes(vm, L, 4, new byte[0]);
     if (bssid.length != 6) bssid = null;
     if (ssid.isEmpty() && bssid == null) {
-      fw.clog('E', "wlan", "ssid MUST NOT EMTRY");
+      fw.clog('E', "wlan", "ssid is emtry!!!");
       return 0;
     }
     L.push(wlan(fw).connect(ssid, password, bssid));

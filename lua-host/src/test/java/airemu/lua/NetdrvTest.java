@@ -61,7 +61,7 @@ class NetdrvTest {
   @Test
   void aPingFromAReadyAdapterPublishesTheResult() {
     assertThat(run("air780epm", """
-        sys.subscribe("PING_RESULT", function(id, ms, ip) log.info("pub", "PING_RESULT", id, math.type(ms), ms >= 0, ip) end)
+        sys.subscribe("PING_RESULT", function(id, ms, ip) log.info("pub", "PING_RESULT", id, math.type(ms), ms > 0, ip) end)
         sys.taskInit(function()
           sys.waitUntil("IP_READY")
           log.info("t", netdrv.ping(socket.LWIP_GP, "127.0.0.1"))
@@ -73,6 +73,28 @@ class NetdrvTest {
         sys.run()
         """)).containsExactly("I/user.t 1", "I/user.pub PING_RESULT 1 integer true 127.0.0.1", "I/user.t true 1 127.0.0.1",
         "W/icmp 目标地址非法 localhost", "W/icmp icmp初始化失败", "I/user.t 0 0");
+  }
+
+  @Test
+  void libnetPingIsTrueForAHostThatAnswersAndFalseOtherwise() {
+    List<String> lines = run("air780epm", """
+        local libnet = require "libnet"
+        sys.taskInit(function()
+          sys.waitUntil("IP_READY")
+          log.info("t", libnet.ping(socket.LWIP_GP, "127.0.0.1"))
+          mobile.flymode(0, true)
+          sys.waitUntil("IP_LOSE")
+          log.info("t", libnet.ping(socket.LWIP_GP, "127.0.0.1", 300)) -- no bearer: the request is never sent
+          log.info("t", libnet.ping(nil, "127.0.0.1"), libnet.ping(socket.LWIP_GP), libnet.ping(socket.LWIP_ETH, "127.0.0.1"))
+          os.exit(0)
+        end)
+        sys.run()
+        """).stream().filter(l -> !l.startsWith("D/user.libnet")).toList();
+    String answered = lines.get(0);
+    assertThat(answered).matches("I/user\\.libnet\\.ping ping成功 目标: 127\\.0\\.0\\.1 耗时: [1-9]\\d* ms");
+    assertThat(lines).containsExactly(answered, "I/user.t true", "W/user.libnet.ping ping失败 目标: 127.0.0.1", "I/user.t false",
+        "E/user.libnet.ping 参数错误：缺少网络适配器编号(id)", "E/user.libnet.ping 参数错误：缺少目标IP地址(ip)",
+        "W/icmp icmp初始化失败", "W/user.libnet.ping ping请求发送失败 目标: 127.0.0.1", "I/user.t false false false");
   }
 
   @Test

@@ -73,7 +73,7 @@ class WlanTest {
         end)
         sys.run()
         """)).containsExactly("I/user.t true", "I/user.pub WLAN_STA_INC DISCONNECTED 258", "I/user.t false false 2",
-        "I/user.t true", "I/user.pub WLAN_STA_INC DISCONNECTED 257", "E/wlan ssid MUST NOT EMTRY", "E/wlan ssid MUST NOT EMTRY",
+        "I/user.t true", "I/user.pub WLAN_STA_INC DISCONNECTED 257", "E/wlan ssid is emtry!!!", "E/wlan ssid is emtry!!!",
         "I/user.t 0 0", "I/user.t false bad argument #1 to 'wlan.connect' (string expected, got table)");
   }
 

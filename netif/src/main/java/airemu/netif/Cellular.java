@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
  *
  * <p>At boot the modem searches ({@code mobile.status()} 2) and attaches after
  * {@link NetOptions#attachDelayMillis()}: registered (1), {@code IP_READY(ip, LWIP_GP)}, then the
- * network's time, {@code NTP_UPDATE(1)} ({@link NetworkTime}). Flight mode deregisters at once
+ * network's time, {@code NTP_UPDATE} ({@link NetworkTime}). Flight mode deregisters at once
  * ({@code IP_LOSE(LWIP_GP)}, status 0); leaving it searches and attaches again after the delay, as
  * {@code mobile.reset()} does. A link change made from outside ({@link NetStack#bringDown}, a fault)
  * is a lost data bearer and leaves the registration alone.

@@ -13,10 +13,17 @@ public sealed interface Fault {
   /** How the fault reads in status output and the event stream, e.g. {@code latency 300ms ±50ms}. */
   String describe();
 
-  /** Every byte and datagram, both ways, arrives {@code delayMillis} ± {@code jitterMillis} late (order kept on TCP). */
+  /**
+   * Every byte and datagram, both ways, arrives {@code delayMillis} ± {@code jitterMillis} late (order
+   * kept on TCP). The jitter is at most the delay: nothing arrives before it was sent.
+   */
   record Latency(long delayMillis, long jitterMillis) implements Fault {
     public Latency {
       if (delayMillis < 0 || jitterMillis < 0) throw new IllegalArgumentException("latency and jitter must be >= 0");
+      if (jitterMillis > delayMillis) {
+        throw new IllegalArgumentException("the jitter (" + jitterMillis + "ms) must not be larger than the latency ("
+            + delayMillis + "ms)");
+      }
     }
 
     @Override

@@ -25,15 +25,24 @@ final class Pinger {
 
   private Pinger() {}
 
-  /** Sends the request; on a reply calls {@code onReply} with the round trip in milliseconds, from the pool's thread. */
+  /**
+   * Sends the request; on a reply calls {@code onReply} with the round trip in whole milliseconds,
+   * rounded up, from the pool's thread. A host on this machine answers in microseconds, which would
+   * read as 0 ms, a time no module's radio gives, and {@code libnet.ping} takes 0 ms as no answer.
+   */
   static void ping(InetAddress target, LongConsumer onReply) {
     POOL.execute(() -> {
       long start = System.nanoTime();
       try {
-        if (target.isReachable(TIMEOUT_MS)) onReply.accept(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        if (target.isReachable(TIMEOUT_MS)) onReply.accept(roundTripMillis(System.nanoTime() - start));
       } catch (IOException e) {
         // no route from the host: no reply, as on the module
       }
     });
+  }
+
+  /** {@code nanos} in milliseconds, rounded up: at least 1. */
+  static long roundTripMillis(long nanos) {
+    return Math.max(1, (nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1) / TimeUnit.MILLISECONDS.toNanos(1));
   }
 }

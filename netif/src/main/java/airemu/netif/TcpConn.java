@@ -41,6 +41,9 @@ final class TcpConn extends Conn {
   private void dial(InetSocketAddress virtualRemote, long timeoutMillis) {
     InetSocketAddress remote = stack.options().routed(virtualRemote);
     Transport t = stack.transport();
+    // taken before the channel registers on an event loop (see UdpConn.open): seeded faults follow
+    // the order the connections were dialled in
+    FaultHandler stage = faults.handler(false, true);
     Bootstrap b = new Bootstrap()
         .group(t.group())
         .channelFactory(t.socketChannels())
@@ -51,7 +54,7 @@ final class TcpConn extends Conn {
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            pipeline(ch);
+            pipeline(ch, stage);
           }
         });
     InetAddress bind = stack.options().bindAddress();
@@ -83,15 +86,21 @@ final class TcpConn extends Conn {
     return c;
   }
 
-  /**
-   * Assembles the channel's pipeline, the one place where stages go: TLS when configured
-   * ({@link TlsHandler}, which reports the end of the handshake as CONNECT_OK or ERROR while the
-   * ctrl is in state 4), then the handler turning channel events into adapter events.
-   */
+  /** The pipeline of a client accepted by a listening socket; see {@link #pipeline(Channel, FaultHandler)}. I/O thread. */
   void pipeline(Channel ch) {
+    pipeline(ch, faults.handler(false, false));
+  }
+
+  /**
+   * Assembles the channel's pipeline, the one place where stages go: {@code stage}, the adapter's
+   * faults, next to the socket; TLS when configured ({@link TlsHandler}, which reports the end of
+   * the handshake as CONNECT_OK or ERROR while the ctrl is in state 4); then the handler turning
+   * channel events into adapter events.
+   */
+  private void pipeline(Channel ch, FaultHandler stage) {
     if (tls != null) ch.pipeline().addLast("tls", new TlsHandler(this, tls, host));
     ch.pipeline().addLast("adapter-events", new Handler());
-    ch.pipeline().addFirst("faults", faults.handler(false, !accepted)); // next to the socket, below TLS
+    ch.pipeline().addFirst("faults", stage); // next to the socket, below TLS
   }
 
   /** A client accepted by a listening socket, without a ctrl until the script takes it. I/O thread. */

@@ -35,6 +35,10 @@ final class UdpConn extends Conn {
     InetSocketAddress real = stack.options().routed(remote); // DTLS talks to the peer behind a route
     if (real != remote) c.virtuals.put(real, remote);
     Transport t = stack.transport();
+    // taken here, on the device thread, not in initChannel on whichever event loop registers the
+    // channel first: the socket's place among the adapter's channels, and so its seeded jitter and
+    // loss, follow the order the script opened its sockets in
+    FaultHandler faults = c.faults.handler(true, false);
     Bootstrap b = new Bootstrap()
         .group(t.group())
         .channelFactory(t.datagramChannels(v6))
@@ -43,7 +47,7 @@ final class UdpConn extends Conn {
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("faults", c.faults.handler(true, false)); // next to the socket, below DTLS
+            ch.pipeline().addLast("faults", faults); // next to the socket, below DTLS
             if (tls != null && remote.getPort() != 0) ch.pipeline().addLast("dtls", new DtlsHandler(c, real, tls, host));
             ch.pipeline().addLast("adapter-events", c.new Handler());
           }

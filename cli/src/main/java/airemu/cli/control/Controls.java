@@ -43,6 +43,14 @@ public final class Controls {
     this.random = new SplittableRandom(environment.seed());
   }
 
+  /**
+   * The device's uptime in milliseconds, 0 before its first boot: commands piped on stdin can come
+   * before it, and the device's clock only starts with the boot.
+   */
+  public static long uptimeMillis(Device device) {
+    return device.bootCount() == 0 ? 0 : device.uptimeMillis();
+  }
+
   /** What the device itself has made of an adapter: registered, ready and its address; null before a boot. */
   public record DeviceView(boolean registered, boolean ready, String ip) {
     public String describe() {
@@ -136,7 +144,7 @@ public final class Controls {
   /** The device and, per adapter, the network outside it, one line each. */
   public String status() {
     List<String> lines = new ArrayList<>();
-    lines.add(device.name() + (device.isStopped() ? " stopped" : " running") + ", uptime " + device.uptimeMillis()
+    lines.add(device.name() + (device.isStopped() ? " stopped" : " running") + ", uptime " + uptimeMillis(device)
         + " ms, boot " + device.bootCount());
     for (Environment.AdapterStatus s : environment.status()) {
       StringBuilder b = new StringBuilder(String.format("%-9s link %-4s ip %-5s", s.adapter(), s.link() ? "up" : "down",

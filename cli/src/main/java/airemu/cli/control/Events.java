@@ -39,15 +39,15 @@ public final class Events {
 
   /** Publishes every change of {@code environment} as a {@code network} event. */
   public void follow(Environment environment) {
-    environment.addListener(c -> publish(new Event("network", device.uptimeMillis(), c.describe(), c.adapter())));
+    environment.addListener(c -> publish(new Event("network", Controls.uptimeMillis(device), c.describe(), c.adapter())));
   }
 
   public void control(String text) {
-    publish(new Event("control", device.uptimeMillis(), text, null));
+    publish(new Event("control", Controls.uptimeMillis(device), text, null));
   }
 
   public void exit(int code) {
-    publish(new Event("exit", device.uptimeMillis(), "exit " + code, null));
+    publish(new Event("exit", Controls.uptimeMillis(device), "exit " + code, null));
   }
 
   private void publish(Event e) {

@@ -1,11 +1,11 @@
 package airemu.cli.control;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -32,7 +32,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The control API on loopback: the console's commands and status over HTTP/JSON, and the run's
@@ -44,11 +43,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * GET  /events    text/event-stream: event: log|network|control|exit, data: {"type": ..., "uptime": ..., "text": ...}
  * </pre>
  *
- * A stream whose client does not keep up loses events rather than slowing the device (the count of
- * lost events comes as an {@code event: dropped} when it catches up).
+ * A stream whose client does not keep up loses events rather than slowing the device: while the
+ * connection's outbound buffer is above its high-water mark, events are counted instead of written,
+ * and the count comes as an {@code event: dropped} with {@code data: {"count": N}} as soon as the
+ * client has caught up (the buffer is back under its low-water mark), before any later event.
  */
 public final class HttpControl implements AutoCloseable {
   private static final int MAX_BODY = 64 * 1024;
+  /**
+   * The kernel's send buffer per connection, fixed (not grown by the kernel up to megabytes): what a
+   * stalled stream client holds is this and the channel's high-water mark, and it falls behind soon.
+   */
+  private static final int SEND_BUFFER = 64 * 1024;
 
   /** Listens on {@code port} of the loopback address (0: any free port). */
   public static HttpControl start(int port, Controls controls, Events events) {
@@ -56,6 +62,7 @@ public final class HttpControl implements AutoCloseable {
         NioIoHandler.newFactory());
     try {
       Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+          .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER)
           .childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -90,7 +97,7 @@ public final class HttpControl implements AutoCloseable {
     var d = controls.device();
     StringBuilder b = new StringBuilder("{\"device\":{\"name\":").append(Json.quote(d.name()))
         .append(",\"running\":").append(!d.isStopped())
-        .append(",\"uptime\":").append(d.uptimeMillis())
+        .append(",\"uptime\":").append(Controls.uptimeMillis(d))
         .append(",\"boot\":").append(d.bootCount()).append("},\"adapters\":[");
     List<String> adapters = new ArrayList<>();
     for (var s : controls.environment().status()) {
@@ -154,23 +161,57 @@ public final class HttpControl implements AutoCloseable {
           .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
       HttpUtil.setTransferEncodingChunked(head, true);
       Channel ch = ctx.channel();
-      AtomicLong dropped = new AtomicLong();
-      AutoCloseable subscription = events.subscribe(e -> {
-        if (!ch.isActive()) return;
-        if (!ch.isWritable()) {
-          dropped.incrementAndGet();
-          return;
-        }
-        long lost = dropped.getAndSet(0);
-        String text = (lost > 0 ? "event: dropped\ndata: {\"count\":" + lost + "}\n\n" : "")
-            + "event: " + e.type() + "\ndata: " + e.json() + "\n\n";
-        ByteBuf buf = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-        ch.writeAndFlush(new DefaultHttpContent(buf));
-      });
+      streaming = true;
+      AutoCloseable subscription = events.subscribe(e -> offer(ch, e));
       ch.closeFuture().addListener(f -> subscription.close());
       // after subscribing, so a client that acts once it has the head misses nothing; events from other
       // threads queue behind this write on the event loop
       ctx.writeAndFlush(head);
+    }
+
+    /** The client of a stream caught up: it hears what it missed at once, not with the next event. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      Channel ch = ctx.channel();
+      if (streaming && ch.isWritable()) {
+        synchronized (this) {
+          if (dropped > 0) send(ch, droppedNotice());
+        }
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * One event for the stream (any thread): written, or counted while the client is behind. Counting
+     * and queueing happen under one lock, so a notice goes out after the events before the ones it counts.
+     */
+    private synchronized void offer(Channel ch, Events.Event e) {
+      if (!ch.isActive()) return;
+      if (!ch.isWritable()) {
+        dropped++;
+        return;
+      }
+      send(ch, (dropped > 0 ? droppedNotice() : "") + "event: " + e.type() + "\ndata: " + e.json() + "\n\n");
+    }
+
+    /** The notice of the events missed since the last; resets the count. */
+    private String droppedNotice() {
+      String notice = "event: dropped\ndata: {\"count\":" + dropped + "}\n\n";
+      dropped = 0;
+      return notice;
+    }
+
+    /**
+     * Queues {@code text} behind everything sent before, on the channel's event loop: from another
+     * thread a write is a task of that loop; on the loop itself it is made one, not written ahead of them.
+     */
+    private static void send(Channel ch, String text) {
+      DefaultHttpContent chunk = new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+      if (ch.eventLoop().inEventLoop()) {
+        ch.eventLoop().execute(() -> ch.writeAndFlush(chunk));
+      } else {
+        ch.writeAndFlush(chunk);
+      }
     }
 
     private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String json) {
@@ -191,6 +232,8 @@ public final class HttpControl implements AutoCloseable {
 
     private final Controls controls;
     private final Events events;
+    private volatile boolean streaming; // this connection serves GET /events
+    private long dropped; // events the stream's client missed, not yet reported; guarded by this
   }
 
   private final EventLoopGroup group;

@@ -19,16 +19,18 @@ public final class ScenarioRunner implements AutoCloseable {
   /**
    * Checks the scenario against the board (adapter names, addresses) before anything runs.
    *
-   * @throws ConfigException naming the file and line of the first step that does not fit the board
+   * @throws ConfigException naming the file, line and column of the first value that does not fit the board
    */
   public static ScenarioRunner prepare(Scenario scenario, Controls controls, TimerService timers, Events events)
       throws ConfigException {
     for (Scenario.Step s : scenario.timeline()) {
+      String key = "adapter";
       try {
         if (s.adapter() != null) controls.adapter(s.adapter());
+        key = "ip";
         if (s.action() == Scenario.Action.IP_CHANGE && s.params().containsKey("ip")) Controls.ipv4(s.text("ip", null));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(scenario.file() + ":" + s.line() + ": " + e.getMessage());
+        throw scenario.errorAt(s, key, e.getMessage());
       }
     }
     return new ScenarioRunner(scenario, controls, timers, events);

@@ -98,6 +98,8 @@ class ControlsTest {
         .hasMessage("unknown fault 'jam'; the kinds are latency, loss, bandwidth, blackhole, dns, unreachable");
     assertThatThrownBy(() -> controls.execute("fault loss LWIP_GP 120")).hasMessage("'120' is not a percentage 0..100");
     assertThatThrownBy(() -> controls.execute("fault latency LWIP_GP soon")).hasMessageContaining("invalid duration 'soon'");
+    assertThatThrownBy(() -> controls.execute("fault latency LWIP_GP 100ms 150ms"))
+        .hasMessage("the jitter (150ms) must not be larger than the latency (100ms)");
     assertThatThrownBy(() -> controls.execute("ip change LWIP_GP 10.0.0")).hasMessage("'10.0.0' is not an IPv4 address, e.g. 10.1.2.3");
     assertThatThrownBy(() -> controls.execute("dance")).hasMessage("unknown command 'dance'; type 'help' for the list");
     assertThat(controls.execute("help")).contains("fault latency ADAPTER DELAY [JITTER]");
@@ -150,8 +152,8 @@ class ControlsTest {
   }
 
   @Test
-  void aScenarioNamingAnAdapterTheBoardLacksIsRefusedWithFileAndLine() throws Exception {
-    Scenario s = Scenario.parse("eth.yaml", """
+  void aScenarioNamingAnAdapterTheBoardLacksOrABadAddressIsRefusedAtTheValue() throws Exception {
+    Scenario eth = Scenario.parse("eth.yaml", """
         timeline:
           - at: 1s
             do: link-down
@@ -160,10 +162,20 @@ class ControlsTest {
             do: link-down
             adapter: ETH0
         """);
+    Scenario ip = Scenario.parse("ip.yaml", """
+        timeline:
+          - at: 1s
+            do: ip-change
+            adapter: LWIP_GP
+            ip: 10.0.0.300
+        """);
     try (TimerService timers = TimerService.manual(new ManualClock(0))) {
-      assertThatThrownBy(() -> ScenarioRunner.prepare(s, controls, timers, new Events(device)))
+      assertThatThrownBy(() -> ScenarioRunner.prepare(eth, controls, timers, new Events(device)))
           .isInstanceOf(ConfigException.class)
-          .hasMessage("eth.yaml:5: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH");
+          .hasMessage("eth.yaml:7:14: unknown adapter 'ETH0'; this board has LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH");
+      assertThatThrownBy(() -> ScenarioRunner.prepare(ip, controls, timers, new Events(device)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("ip.yaml:5:9: '10.0.0.300' is not an IPv4 address, e.g. 10.1.2.3");
     }
   }
 
@@ -211,14 +223,63 @@ class ControlsTest {
     }
   }
 
+  /**
+   * A stream client that stops reading: the events it cannot take are counted, not queued, and once
+   * it reads again it hears how many it missed, where it missed them, without waiting for another event.
+   */
+  @Test
+  void aStreamClientThatFallsBehindIsToldHowManyEventsItMissed() throws Exception {
+    // 1,000 events of 4 KB: 4 MB, twenty times what the socket buffers (the server's fixed 64 KB, the
+    // client's 8 KB, each doubled by the kernel) and the stream's 64 KB high-water mark hold
+    int flood = 1000;
+    String filler = "x".repeat(4000);
+    Events events = new Events(device);
+    try (HttpControl http = HttpControl.start(0, controls, events); java.net.Socket client = new java.net.Socket()) {
+      client.setReceiveBufferSize(8192);
+      client.setSoTimeout(20_000); // a safety net: the stream must account for every event without more coming
+      client.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), http.port()));
+      client.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      for (String line; !(line = in.readLine()).isEmpty(); ) { } // the head: the stream is subscribed
+      for (int i = 0; i < flood; i++) events.control("e" + i + " " + filler); // nothing read meanwhile
+
+      int next = 0, missed = 0, notices = 0; // next event expected; missed: reported since the last one delivered
+      while (next + missed < flood) {
+        String line = in.readLine();
+        if (line.startsWith("data: {\"count\":")) {
+          missed += Integer.parseInt(line.replaceAll("\\D", ""));
+          notices++;
+        } else if (line.startsWith("data: {\"type\":\"control\"")) {
+          int i = Integer.parseInt(line.replaceFirst(".*\"text\":\"e(\\d+) .*", "$1"));
+          assertThat(i - next).as("events missed before e%d", i).isEqualTo(missed);
+          next = i + 1;
+          missed = 0;
+        }
+      }
+      assertThat(notices).isPositive();
+      assertThat(next).isLessThan(flood); // the last ones were missed too, and reported without a later event
+    }
+  }
+
+  /** What the console answers to {@code typed}, once it has read all of it. */
+  private List<String> console(String typed) throws InterruptedException {
+    var out = new java.io.StringWriter();
+    Thread t = ConsoleControl.start(new java.io.StringReader(typed), new java.io.PrintWriter(out), controls, new Events(device));
+    t.join(10_000);
+    return out.toString().lines().toList();
+  }
+
   @Test
   void typedCommandsAreAnsweredOnTheConsole() throws Exception {
-    var out = new java.io.StringWriter();
-    Thread t = ConsoleControl.start(new java.io.StringReader("fault blackhole lwip_sta\nstatus\nnonsense\n"),
-        new java.io.PrintWriter(out), controls, new Events(device));
-    t.join(10_000);
-    assertThat(out.toString().lines().toList()).startsWith("airemu> LWIP_STA blackhole")
+    assertThat(console("fault blackhole lwip_sta\nstatus\nnonsense\n")).startsWith("airemu> LWIP_STA blackhole")
         .contains("airemu> LWIP_STA  link up   ip ready, blackhole; device: not ready")
         .endsWith("airemu> unknown command 'nonsense'; type 'help' for the list");
+  }
+
+  @Test
+  void theConsoleStopsAtAnInputThatIsNoText() throws Exception {
+    assertThat(console("link down lwip_gp\n\u007fELF\u0002\u0001\u0000\u0000\nlink up lwip_gp\n")).containsExactly("airemu> LWIP_GP link down",
+        "airemu: stdin is not text; the console stops reading it (commands are lines such as 'status')");
+    assertThat(changes).containsExactly("LWIP_GP link down");
   }
 }
