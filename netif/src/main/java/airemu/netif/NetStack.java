@@ -211,7 +211,7 @@ public final class NetStack implements AutoCloseable {
    * {@code socket.sntp()}, or {@code socket.sntp(x, adapter)} with an {@code x} that is neither a
    * string (a number counts as one) nor a table: starts a sync of the current servers on
    * {@code adapter} (null or -1: the default), unless one is running ({@code I/sntp sntp is running}).
-   * The result is an {@link SntpResult} on the bus: {@code NTP_UPDATE(0)} or {@code NTP_ERROR()},
+   * The result is an {@link SntpResult} on the bus: {@code NTP_UPDATE()} or {@code NTP_ERROR()},
    * also when the sync cannot start. The Lua function returns nothing.
    */
   public void sntp(Integer adapter) {

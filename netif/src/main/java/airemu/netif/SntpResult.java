@@ -6,7 +6,8 @@ import java.util.List;
  * The end of a {@code socket.sntp()} run, as the firmware posts it to its message bus
  * ({@code NTP_UPDATE} or {@code NTP_ERROR} for {@code l_sntp_event_handle}). Handling it ends the
  * run ({@code ntp_cleanup}: the SNTP ctrl and its socket are released, a new {@code socket.sntp()}
- * may start) and publishes {@code NTP_UPDATE} with {@code (0)} or {@code NTP_ERROR} with nothing.
+ * may start) and publishes {@code NTP_UPDATE} or {@code NTP_ERROR}, both with nothing: {@code l_sntp_event_handle}
+ * pushes the topic alone (the spec's {@code NTP_UPDATE(0)} is not what luat_lib_sntp.c does).
  * The 0 is spec 2.25's (0 for SNTP, 1 when the cellular network sends the time); the LuatOS
  * revisions of {@code luat_lib_sntp.c} read for this publish the topic alone.
  *
@@ -55,7 +56,7 @@ public final class SntpResult implements NetMessage {
   }
 
   /**
-   * Ends the run and returns the publish: {@code NTP_UPDATE(0)} or {@code NTP_ERROR()}; nothing once
+   * Ends the run and returns the publish: {@code NTP_UPDATE()} or {@code NTP_ERROR()}; nothing once
    * the network stack is closed (the VM ended). Device thread.
    */
   @Override
@@ -72,7 +73,7 @@ public final class SntpResult implements NetMessage {
     return synced ? "SntpResult(NTP_UPDATE, " + unixSeconds + ")" : "SntpResult(NTP_ERROR)";
   }
 
-  private static final NetDelivery.Publish UPDATE = new NetDelivery.Publish("NTP_UPDATE", List.of(0L));
+  private static final NetDelivery.Publish UPDATE = new NetDelivery.Publish("NTP_UPDATE", List.of());
   private static final NetDelivery.Publish ERROR = new NetDelivery.Publish("NTP_ERROR", List.of());
 
   private final Sntp sntp;
