@@ -100,6 +100,22 @@ class DataPortTest {
   }
 
   @Test
+  void theSimulatorsConventionSendsEverythingToTheFixedPeerInDatagramsOf512() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DataPort uart = DataPort.open("uart3", List.of(PortSpec.parse("udp:0@" + peer.getLocalPort())), bus::add)) {
+      peer.setSoTimeout(Wire.TIMEOUT_MILLIS);
+      uart.write(new byte[1300]); // before anyone sent: the simulator sends at once, to 19000+id
+      assertEquals(List.of(512, 512, 276), List.of(receive(peer).length, receive(peer).length, receive(peer).length));
+
+      byte[] ping = {'p', 'i', 'n', 'g'};
+      sender.send(new DatagramPacket(ping, ping.length, InetAddress.getLoopbackAddress(), uart.endpoints().get(0).localPort()));
+      echo(uart, ping.length);
+      assertArrayEquals(ping, receive(peer)); // to the peer, not back to whoever sent
+    }
+  }
+
+  @Test
   void anExistingSerialPortCarriesBytesBothWays() throws Exception {
     Wire.assumePty(); // the "existing port" is the slave of one of our ptys, as a socat pair end would be
     BlockingQueue<byte[]> far = new LinkedBlockingQueue<>();
@@ -129,6 +145,12 @@ class DataPortTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LogPort.open(List.of(PortSpec.parse("udp:9000")), Wire.options()));
     assertTrue(e.getMessage().contains("udp is for data UARTs only"), e.getMessage());
+  }
+
+  private static byte[] receive(DatagramSocket socket) throws IOException {
+    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+    socket.receive(p);
+    return Arrays.copyOf(p.getData(), p.getLength());
   }
 
   /** Plays the device: takes {@code n} bytes off the bus and writes them back. */
