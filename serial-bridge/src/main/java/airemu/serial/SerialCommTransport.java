@@ -16,8 +16,18 @@ import org.slf4j.LoggerFactory;
  * viewer opens the other end), a socat pty pair, or a real USB adapter that bridges the emulated UART
  * to hardware.
  *
- * <p>The peer cannot be seen arriving or leaving, so it counts as attached from the start. Reads are
- * jSerialComm's data events. Writes run on a thread of this port's own: jSerialComm's write retries
+ * <h2>Seeing the viewer arrive</h2>
+ * A serial port says nothing about the program on its far end except through the modem lines: com0com
+ * wires each end's DSR and DCD to the other end's DTR by default, and can wire them to "the other end
+ * is open" instead ({@code setupc change CNCA0 dsr=ropen,dcd=ropen} on the emulator's end); a USB
+ * adapter's DSR and DCD follow whatever the hardware on it drives. So the port counts as attached from
+ * the start (a viewer may already be there, or the lines may carry nothing, as on a socat pty pair), and
+ * DSR or DCD rising (jSerialComm's modem-line events) means a viewer has just opened its end: it gets
+ * the backlog then. DSR and DCD both falling means it left: output goes only to the backlog until they
+ * rise again. Where the lines never move, a viewer that opens its end late gets only what comes after.
+ * A data UART ignores the lines, as the module's UART does.
+ *
+ * <p>Reads are jSerialComm's data events. Writes run on a thread of this port's own: jSerialComm's write retries
  * {@code EAGAIN} in a loop and a blocking port blocks while the peer does not read (a com0com end with
  * nobody on the other side, hardware flow control), and that must stall neither the device nor other
  * ports. What waits for that thread is bounded; output beyond it is dropped and counted.
@@ -41,11 +51,12 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
           + "; is it in use, or missing?)");
     }
     SerialCommTransport t = new SerialCommTransport(spec, hub, port);
+    t.peerLines = port.getDSR() || port.getDCD();
+    hub.attach(t);
     if (!port.addDataListener(t)) {
-      port.closePort();
+      t.close();
       throw new IOException("cannot listen on serial port " + spec.path());
     }
-    hub.attach(t);
     return t;
   }
 
@@ -84,7 +95,10 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
 
   @Override
   public int getListeningEvents() {
-    return SerialPort.LISTENING_EVENT_DATA_RECEIVED | SerialPort.LISTENING_EVENT_PORT_DISCONNECTED;
+    int events = SerialPort.LISTENING_EVENT_DATA_RECEIVED | SerialPort.LISTENING_EVENT_PORT_DISCONNECTED;
+    // Only a log port cares who is there (for its backlog); a data UART sends whatever the lines say.
+    if (hub.replaysBacklog()) events |= SerialPort.LISTENING_EVENT_DSR | SerialPort.LISTENING_EVENT_CARRIER_DETECT;
+    return events;
   }
 
   @Override
@@ -94,6 +108,21 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
       if (data != null) hub.fromHost(data);
     } else if (event.getEventType() == SerialPort.LISTENING_EVENT_PORT_DISCONNECTED) {
       log().warn("{}: serial port {} disconnected", hub.name(), spec.path());
+    } else {
+      peerLinesChanged(port.getDSR() || port.getDCD());
+    }
+  }
+
+  /** DSR or DCD changed; {@code up} is whether either is on now. jSerialComm's event thread. */
+  void peerLinesChanged(boolean up) {
+    synchronized (this) {
+      if (up == peerLines) return;
+      peerLines = up;
+    }
+    if (!up) {
+      hub.detach(this);
+    } else if (!hub.attach(this)) {
+      hub.replay(this, this::send); // attached all along (the lines said nothing yet): the backlog again
     }
   }
 
@@ -137,4 +166,5 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
   private final long limit;
   private final AtomicLong queued = new AtomicLong(); // bytes handed to the writer and not yet written
   private final AtomicLong dropped = new AtomicLong();
+  private boolean peerLines; // DSR or DCD was on when last seen; guarded by this
 }
