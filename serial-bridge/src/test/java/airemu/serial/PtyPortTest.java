@@ -90,6 +90,27 @@ class PtyPortTest {
   }
 
   @Test
+  void aViewerThatThrowsAwayTheBacklogUnreadGetsItAgainOnce() throws Exception {
+    // What pyserial does when it opens, made certain: wait until the backlog is there, then flush it.
+    String script = String.join("\n",
+        "import os, sys, select, termios",
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)",
+        "assert select.select([fd], [], [], 20)[0], 'no backlog'",
+        "termios.tcflush(fd, termios.TCIFLUSH)",
+        "os.write(fd, b'AT\\r\\n')",
+        "got = b''",
+        "while not got.endswith(b'OK\\r\\n') and select.select([fd], [], [], 20)[0]:",
+        "    got += os.read(fd, 4096)",
+        "print(repr(got))");
+    Wire.assumePython();
+    try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options().withEcho(false))) {
+      port.write(record("I/user.main hello 1\n"));
+      List<String> got = Wire.python(script, port.endpoints().get(0).device());
+      assertEquals(List.of("b'I/user.main hello 1\\r\\nOK\\r\\n'"), got);
+    }
+  }
+
+  @Test
   void aClientThatLeavesAndComesBackMissesNoLineWithinTheBacklog() throws Exception {
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options())) {
       String slave = port.endpoints().get(0).device();

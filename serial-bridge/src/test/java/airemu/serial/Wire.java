@@ -84,20 +84,15 @@ public final class Wire {
 
   public static boolean hasPyserial() {
     Boolean known = pyserial;
-    if (known == null) {
-      try {
-        Process p = new ProcessBuilder(PYTHON, "-c", "import serial").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        known = p.waitFor(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) && p.exitValue() == 0;
-      } catch (IOException e) {
-        known = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        known = false;
-      }
-      pyserial = known;
-    }
+    if (known == null) pyserial = known = pythonRuns("import serial");
     return known;
+  }
+
+  /** Skips the test where {@link #PYTHON} does not run at all. */
+  public static void assumePython() {
+    Boolean known = python;
+    if (known == null) python = known = pythonRuns("pass");
+    assumeTrue(known, PYTHON + " does not run");
   }
 
   public static void assumePyserial() {
@@ -139,7 +134,21 @@ public final class Wire {
       "        break",
       "s.close()");
 
+  private static boolean pythonRuns(String script) {
+    try {
+      Process p = new ProcessBuilder(PYTHON, "-c", script).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private static volatile Boolean pyserial;
+  private static volatile Boolean python;
 
   private Wire() {}
 }
