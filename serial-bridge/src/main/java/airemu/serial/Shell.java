@@ -35,9 +35,11 @@ import java.util.function.Consumer;
  *
  * <p>{@code ATE} follows today's firmware, whose {@code cmd_ate} reads the fifth byte: so {@code ATE0\r\n}
  * and also {@code ATE1\r\n} turn echo off (the fifth byte is the CR), and only a line such as
- * {@code ATE 1} turns it on; older firmware compared {@code ATE1} whole. {@code AT+CMUX}, {@code loadstr},
- * {@code ry}, {@code sntp} and {@code ping} are left out: they exist only in builds with CMUX, LOADSTR,
- * YMODEM, SNTP or PING, and answer {@code ERR} here as on a build without them.
+ * {@code ATE 1} turns it on; older firmware compared {@code ATE1} whole. {@code loadstr}, {@code ry},
+ * {@code sntp} and {@code ping} exist only in builds with LOADSTR, YMODEM, SNTP or PING, and answer
+ * {@code ERR} here as on a build without them. {@code AT+CMUX=1,0,5} is in every build: the firmware
+ * answers {@code OK} and from then on speaks 27.010 multiplexing on the port. airemu does not, so it
+ * answers {@code ERR} rather than an {@code OK} that would send the client into a protocol nobody speaks.
  *
  * <p>A 0xA5-framed SOC command (the probe luatos-cli sends to EC7xx and CCM4211 debug ports) is skipped
  * whole when it starts a line; a text line can contain 0xA5 (it is in UTF-8 Chinese), so only a frame

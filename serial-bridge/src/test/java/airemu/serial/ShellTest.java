@@ -33,6 +33,12 @@ class ShellTest {
   }
 
   @Test
+  void cmuxIsRefusedBecauseNothingHereSpeaksIt() {
+    type(quiet, "AT+CMUX=1,0,5\r\nAT\r\n"); // the firmware would answer OK and switch to 27.010 frames
+    assertEquals("ERR\r\nOK\r\n", replies());
+  }
+
+  @Test
   void theEchoIsTheLineAsReceivedThenCrlf() {
     Shell shell = shell(true);
     type(shell, "ATI\r\n");
