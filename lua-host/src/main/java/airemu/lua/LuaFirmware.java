@@ -395,7 +395,7 @@ public final class LuaFirmware implements Firmware {
     }
     if (m instanceof UartReceived r && uarts != null) return uarts.received(L, r);
     if (m instanceof ShellCommand c) {
-      ShellAnswers.answer(this, c, c.kind() == ShellCommand.Kind.FREE ? luaMemory(L) : 0);
+      ShellAnswers.answer(this, c, c.kind() == ShellCommand.Kind.FREE ? heapUsed(L) : 0);
       L.push(1);
       return 1;
     }
@@ -455,15 +455,23 @@ public final class LuaFirmware implements Firmware {
   // --- helpers ------------------------------------------------------------------------------------
 
   private long luaMemory() {
-    return luaMemory(vm.main());
+    Lua L = vm.main();
+    vm.load(L, "return math.floor(collectgarbage('count') * 1024)".getBytes(StandardCharsets.UTF_8), "=[C]");
+    callMain(L, 0, 1, "meminfo");
+    long used = L.toInteger(-1);
+    L.pop(1);
+    return used;
   }
 
-  /** The bytes the VM's heap holds, measured on {@code L}, the thread now running. */
-  private long luaMemory(Lua L) {
+  /**
+   * The bytes the VM's heap holds, measured on {@code L}, the thread now running, through the prelude:
+   * the script may have replaced {@code math} or {@code collectgarbage} by then.
+   */
+  private long heapUsed(Lua L) {
     L.refGet(prelude);
     L.getField(-1, "heap_used");
     L.remove(-2);
-    callMain(L, 0, 1, "meminfo");
+    callMain(L, 0, 1, "heap_used");
     long used = L.toInteger(-1);
     L.pop(1);
     return used;
