@@ -4,6 +4,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortDataListener;
 import com.fazecast.jSerialComm.SerialPortEvent;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * the start (a viewer may already be there, or the lines may carry nothing, as on a socat pty pair), and
  * DSR or DCD rising (jSerialComm's modem-line events) means a viewer has just opened its end: it gets
  * the backlog then. DSR and DCD both falling means it left: output goes only to the backlog until they
- * rise again. Where the lines never move, a viewer that opens its end late gets only what comes after.
- * A data UART ignores the lines, as the module's UART does.
+ * rise again. Where the lines never move, a viewer that opens its end late gets only what comes after;
+ * a pty (one end of a socat pair) has no lines at all, so they are not listened to there. A data UART
+ * ignores the lines, as the module's UART does.
  *
  * <p>Reads are jSerialComm's data events. Writes run on a thread of this port's own: jSerialComm's write retries
  * {@code EAGAIN} in a loop and a blocking port blocks while the peer does not read (a com0com end with
@@ -96,8 +98,7 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
   @Override
   public int getListeningEvents() {
     int events = SerialPort.LISTENING_EVENT_DATA_RECEIVED | SerialPort.LISTENING_EVENT_PORT_DISCONNECTED;
-    // Only a log port cares who is there (for its backlog); a data UART sends whatever the lines say.
-    if (hub.replaysBacklog()) events |= SerialPort.LISTENING_EVENT_DSR | SerialPort.LISTENING_EVENT_CARRIER_DETECT;
+    if (watchLines) events |= SerialPort.LISTENING_EVENT_DSR | SerialPort.LISTENING_EVENT_CARRIER_DETECT;
     return events;
   }
 
@@ -130,6 +131,8 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
     this.spec = spec;
     this.hub = hub;
     this.port = port;
+    // Only a log port cares who is there (for its backlog); a data UART sends whatever the lines say.
+    this.watchLines = hub.replaysBacklog() && !isPseudoTerminal(port.getSystemPortPath());
     this.limit = SLACK_BYTES + hub.backlogCapacity();
     this.writer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "airemu-serial-writer " + spec.path());
@@ -155,6 +158,20 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
     }
   }
 
+  /**
+   * Whether {@code path} is a pty slave (one end of a socat pair), which has no modem lines: jSerialComm
+   * then reads DSR and DCD as off, and listening for their changes on Linux was seen to cost data events.
+   */
+  static boolean isPseudoTerminal(String path) {
+    String real;
+    try {
+      real = Path.of(path).toRealPath().toString();
+    } catch (IOException | RuntimeException e) { // COM10, or a name the OS resolves itself
+      return false;
+    }
+    return real.startsWith("/dev/pts/") || real.matches("/dev/ttys\\d+");
+  }
+
   private static Logger log() {
     return LoggerFactory.getLogger(SerialCommTransport.class);
   }
@@ -163,6 +180,7 @@ final class SerialCommTransport implements Transport, Client, SerialPortDataList
   private final PortHub hub;
   private final SerialPort port;
   private final ExecutorService writer;
+  private final boolean watchLines; // DSR and DCD tell when a viewer opens the far end
   private final long limit;
   private final AtomicLong queued = new AtomicLong(); // bytes handed to the writer and not yet written
   private final AtomicLong dropped = new AtomicLong();

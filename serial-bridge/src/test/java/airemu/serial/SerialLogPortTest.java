@@ -6,6 +6,8 @@ import static airemu.serial.Wire.readUntil;
 import static airemu.serial.Wire.record;
 import static airemu.serial.Wire.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fazecast.jSerialComm.SerialPort;
@@ -26,9 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The log port on an existing serial port, the way Windows users run it on one end of a com0com pair
  * while LuaTools opens the other: here the pair is socat's, two ptys joined back to back. A pty pair
- * carries no modem lines (jSerialComm reads DSR and DCD as off and reports no change), so the port is
- * attached from the start; the modem-line events com0com sends are played through the transport's
- * event hook.
+ * carries no modem lines, so the port is attached from the start and does not listen to them; the
+ * modem-line events com0com sends are played through the transport's event hook.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SerialLogPortTest {
@@ -76,6 +77,12 @@ class SerialLogPortTest {
         viewer.closePort();
       }
     }
+  }
+
+  @Test
+  void aPtyPairHasNoModemLinesToWatchButAComPortHas() {
+    assertTrue(SerialCommTransport.isPseudoTerminal(emulatorEnd.toString())); // the link resolves to /dev/pts/N
+    assertFalse(SerialCommTransport.isPseudoTerminal("COM10"));
   }
 
   @Test
