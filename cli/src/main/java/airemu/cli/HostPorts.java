@@ -24,8 +24,11 @@ import java.util.Map;
  * announced on stderr so the user knows where to attach.
  */
 final class HostPorts implements UartHost, AutoCloseable {
-  /** The LuatOS PC simulator's convention: uart n is UDP port 9000+n. */
-  static final int UDP_UART_BASE = 9000;
+  /**
+   * The LuatOS PC simulator's convention ({@code bsp/pc/port/uart/uart_drv_udp.c}): uart n receives
+   * on UDP port 9000+n and sends everything to 127.0.0.1:19000+n.
+   */
+  static final int UDP_UART_BASE = 9000, UDP_UART_PEER_BASE = 19000;
 
   HostPorts(Map<Integer, List<PortSpec>> uarts, boolean udpUarts, PrintWriter err) {
     this.uartSpecs = uarts;
@@ -45,16 +48,24 @@ final class HostPorts implements UartHost, AutoCloseable {
         id = -1;
       }
       if (id < 0) throw new ConfigException("--uart " + o + ": write ID=SPEC, e.g. --uart 1=tcp:9001 or --uart 2=pty:./uart2");
+      List<PortSpec> specs;
       try {
-        uarts.put(id, PortSpec.parseList(o.substring(eq + 1)));
+        specs = PortSpec.parseList(o.substring(eq + 1));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("--uart " + o + ": " + e.getMessage());
+      }
+      if (uarts.putIfAbsent(id, specs) != null) {
+        throw new ConfigException("--uart " + id + " is given twice; list several ports in one option, e.g. --uart "
+            + id + "=pty,tcp:9001");
       }
     }
     return uarts;
   }
 
-  /** Opens the log port; its shell answers ATI with the board's firmware and AT+RESET reboots {@code device}. */
+  /**
+   * Opens the log port; its shell answers ATI with the board's firmware, AT+RESET reboots {@code device}
+   * and the commands the device answers itself (free, lsdir, fread) go to its message bus.
+   */
   void openLogPort(List<String> specs, LogPort.LineEnding ending, boolean timestamps, BoardProfile board, Device device,
       byte[] uniqueId) throws ConfigException {
     List<PortSpec> all = new ArrayList<>();
@@ -62,7 +73,7 @@ final class HostPorts implements UartHost, AutoCloseable {
       for (String s : specs) all.addAll(PortSpec.parseList(s));
       String banner = "LuatOS-SoC_" + board.firmware().bspVersion() + "_" + board.bsp();
       logPort = LogPort.open(all, LogPort.Options.of(banner).withUniqueId(HexFormat.of().withUpperCase().formatHex(uniqueId))
-          .withOnReset(device::requestReboot).withLineEnding(ending).withTimestamps(timestamps));
+          .withOnReset(device::requestReboot).withDevice(device::post).withLineEnding(ending).withTimestamps(timestamps));
     } catch (IllegalArgumentException | IOException e) {
       throw new ConfigException("--log-port: " + e.getMessage());
     }
@@ -80,11 +91,17 @@ final class HostPorts implements UartHost, AutoCloseable {
     DataPort open = opened.get(id);
     if (open != null) return open;
     List<PortSpec> specs = uartSpecs.get(id);
-    if (specs == null && udpUarts) specs = List.of(PortSpec.parse("udp:" + (UDP_UART_BASE + id)));
+    if (specs == null && udpUarts) {
+      specs = List.of(PortSpec.parse("udp:" + (UDP_UART_BASE + id) + "@" + (UDP_UART_PEER_BASE + id)));
+    }
     if (specs == null) return null;
     DataPort port = DataPort.open("uart" + id, specs, FromHost.post(device, id));
     opened.put(id, port);
-    for (Endpoint e : port.endpoints()) err.println("airemu: uart" + id + " at " + e);
+    for (Endpoint e : port.endpoints()) {
+      PortSpec spec = e.spec();
+      String peer = spec.peerHost() == null ? "" : ", sending to udp://" + spec.peerHost() + ":" + spec.peerPort();
+      err.println("airemu: uart" + id + " at " + e + peer);
+    }
     err.flush();
     return port;
   }

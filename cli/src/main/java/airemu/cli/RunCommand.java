@@ -207,7 +207,8 @@ final class RunCommand implements Callable<Integer> {
   List<String> uarts = new ArrayList<>();
 
   @Option(names = "--uart-udp",
-      description = "Wire every uart without --uart to UDP port 9000+ID, as the LuatOS PC simulator does, e.g. uart 1 is UDP 9001.")
+      description = "Wire every uart without --uart to UDP as the LuatOS PC simulator does: uart ID receives on UDP "
+          + "9000+ID and sends to 127.0.0.1:19000+ID, e.g. uart 1 listens on 9001 and answers to 19001.")
   boolean uartUdp;
 
   @Option(names = "--host", paramLabel = "NAME=IP",

@@ -3,7 +3,10 @@ package airemu.lua;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The module's file system: {@code /luadb/} is the project (read-only) and everything else is the
@@ -48,6 +51,33 @@ final class FileSystem {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** One entry of a folder listing: its name and the host file behind it. */
+  record Entry(String name, Path host) {
+    boolean isDirectory() {
+      return Files.isDirectory(host);
+    }
+  }
+
+  /**
+   * What {@code luat_fs_lsdir} lists at {@code path}: the project's files under {@code /luadb/}, the
+   * storage folder's entries (sorted by name) elsewhere; nothing for a missing folder.
+   */
+  List<Entry> list(String path) {
+    List<Entry> entries = new ArrayList<>();
+    if (isLuadb(path)) {
+      project.files().forEach((name, host) -> entries.add(new Entry(name, host)));
+      return entries;
+    }
+    Resolved r = resolve(path, false);
+    if (!r.ok() || !Files.isDirectory(r.host())) return entries;
+    try (Stream<Path> s = Files.list(r.host())) {
+      s.sorted().forEach(p -> entries.add(new Entry(p.getFileName().toString(), p)));
+    } catch (IOException e) {
+      entries.clear();
+    }
+    return entries;
   }
 
   /** The storage folder is made when first written to: most scripts never touch the file system. */

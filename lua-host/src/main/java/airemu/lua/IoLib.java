@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.stream.Stream;
 import party.iroiro.luajava.Lua;
 
 /**
@@ -133,27 +132,15 @@ final class IoLib {
     if (len < 0) len = 10;
     if (len > 100) len = 100;
     if (offset < 0) offset = 0;
-    List<java.util.Map.Entry<String, Path>> entries = new java.util.ArrayList<>();
-    if (fw.fs().isLuadb(path)) {
-      entries.addAll(fw.fs().project().files().entrySet());
-    } else {
-      FileSystem.Resolved r = fw.fs().resolve(path, false);
-      if (r.ok() && Files.isDirectory(r.host())) {
-        try (Stream<Path> s = Files.list(r.host())) {
-          s.sorted().forEach(p -> entries.add(java.util.Map.entry(p.getFileName().toString(), p)));
-        } catch (IOException e) {
-          entries.clear();
-        }
-      }
-    }
+    List<FileSystem.Entry> entries = fw.fs().list(path);
     l.push(true);
     l.newTable();
     int n = 0;
     for (int i = (int) offset; i < entries.size() && n < len; i++) {
-      Path p = entries.get(i).getValue();
-      boolean dir = Files.isDirectory(p);
+      Path p = entries.get(i).host();
+      boolean dir = entries.get(i).isDirectory();
       l.createTable(0, 3);
-      vm.pushString(l, entries.get(i).getKey());
+      vm.pushString(l, entries.get(i).name());
       l.setField(-2, "name");
       l.push(dir ? 1 : 0);
       l.setField(-2, "type");

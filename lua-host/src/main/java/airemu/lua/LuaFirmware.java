@@ -8,6 +8,7 @@ import airemu.core.Message;
 import airemu.core.Step;
 import airemu.netif.NetMessage;
 import airemu.netif.NetStack;
+import airemu.serial.ShellCommand;
 import airemu.serial.UartReceived;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,6 +159,15 @@ public final class LuaFirmware implements Firmware {
   /** The chip id {@code mcu.unique_id()} returns on the device named {@code deviceName}. */
   public static byte[] uniqueId(String deviceName, BoardProfile board) {
     return McuLib.uniqueId(deviceName, board.uniqueIdBytes());
+  }
+
+  /**
+   * The Lua heap as the firmware reports it ({@code luat_meminfo_luavm}): the board's total, {@code used}
+   * bytes now, and the most this boot has been seen to use.
+   */
+  long[] luaHeap(long used) {
+    maxLuaUsed = Math.max(maxLuaUsed, used);
+    return new long[] {board.memory().lua(), used, maxLuaUsed};
   }
 
   /** The device's wall clock as scripts read it ({@code os.time}) and TLS checks certificates against, in epoch milliseconds. Any thread. */
@@ -388,6 +398,11 @@ public final class LuaFirmware implements Firmware {
       return 4;
     }
     if (m instanceof UartReceived r && uarts != null) return uarts.received(L, r);
+    if (m instanceof ShellCommand c) {
+      ShellAnswers.answer(this, c, c.kind() == ShellCommand.Kind.FREE ? heapUsed(L) : 0);
+      L.push(1);
+      return 1;
+    }
     if (m instanceof LuaMessage lm) return lm.deliver(this, L);
     if (m instanceof NetMessage nm) return sockets.deliver(nm, L);
     L.push(1);
@@ -452,6 +467,20 @@ public final class LuaFirmware implements Firmware {
     return used;
   }
 
+  /**
+   * The bytes the VM's heap holds, measured on {@code L}, the thread now running, through the prelude:
+   * the script may have replaced {@code math} or {@code collectgarbage} by then.
+   */
+  private long heapUsed(Lua L) {
+    L.refGet(prelude);
+    L.getField(-1, "heap_used");
+    L.remove(-2);
+    callMain(L, 0, 1, "heap_used");
+    long used = L.toInteger(-1);
+    L.pop(1);
+    return used;
+  }
+
   /** Calls a function in the main state during boot; a failure here is airemu's own bug. */
   private void callMain(Lua L, int nargs, int nresults, String what) {
     try {
@@ -503,5 +532,6 @@ public final class LuaFirmware implements Firmware {
   private int timezoneQuarters = 32;
   private String abortKind; // why the VM is being stopped: watchdog, exit, reboot
   private int abortCode;
+  private long maxLuaUsed; // the highest Lua heap use rtos.meminfo or the shell's free has seen in this boot
   UartLib uarts; // the uart library of this boot, which handles UartReceived
 }

@@ -46,8 +46,8 @@ final class RtosLib {
         return push3(l, m.sys(), m.sysUsed(), m.sysUsed());
       }
       if ("psram".equals(type)) return push3(l, m.psram(), m.sysUsed(), m.sysUsed());
-      maxLuaUsed = Math.max(maxLuaUsed, luaUsed);
-      return push3(l, m.lua(), luaUsed, maxLuaUsed);
+      long[] heap = fw.luaHeap(luaUsed);
+      return push3(l, heap[0], heap[1], heap[2]);
     });
     vm.setFunction(L, -1, "bsp", l -> {
       l.push(fw.board().bsp());
@@ -91,6 +91,5 @@ final class RtosLib {
     return 3;
   }
 
-  private long maxLuaUsed; // the highest Lua heap use rtos.meminfo has seen in this boot
   private long gcPeriod = 100, gcMid = 80, gcHigh = 90; // rtos.autoCollectMem settings
 }

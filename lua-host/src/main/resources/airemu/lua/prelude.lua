@@ -55,6 +55,11 @@ function P.set_heap_limit(kb)
   heap_limit_kb = kb
 end
 
+-- The bytes the Lua heap holds (what rtos.meminfo reports), however the script has changed the globals.
+function P.heap_used()
+  return floor(collect("count") * 1024)
+end
+
 local function abort_now(kind, code)
   ABORT = host_abort(kind, code)
   sethook(hook, "", 1)

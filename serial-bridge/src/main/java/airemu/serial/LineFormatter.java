@@ -10,8 +10,10 @@ import java.util.Arrays;
  * Turns the device's log bytes into what goes on the wire: {@code \n} as {@code \r\n} when asked (a
  * {@code \r\n} the device wrote stays as it is), and optionally LuaTools' timestamp
  * {@code [YYYY-MM-DD HH:MM:SS.mmm] } before each line. A record may end mid-line (LuatOS flushes long
- * prints in pieces), so the position in the line carries over from one record to the next.
- * Not thread-safe: {@link LogPort} calls it under its lock.
+ * prints in pieces), so the position in the line carries over from one record to the next. What the
+ * firmware shell writes goes through here too, untranslated (its replies carry their own line ends),
+ * so that it gets timestamps and keeps the line position right. Not thread-safe: {@link LogPort}
+ * calls it under its lock.
  */
 final class LineFormatter {
 
@@ -22,6 +24,20 @@ final class LineFormatter {
 
   /** The wire bytes for one record written at {@code wallMillis}; always a new array. */
   byte[] format(byte[] bytes, long wallMillis) {
+    return format(bytes, wallMillis, crlf);
+  }
+
+  /** The wire bytes for shell output: line ends as they are, timestamps as for records. */
+  byte[] formatRaw(byte[] bytes, long wallMillis) {
+    return format(bytes, wallMillis, false);
+  }
+
+  /** Whether the next byte begins a line. */
+  boolean atLineStart() {
+    return atLineStart;
+  }
+
+  private byte[] format(byte[] bytes, long wallMillis, boolean translate) {
     byte[] prefix = null;
     byte[] out = new byte[bytes.length + bytes.length / 8 + 32];
     int n = 0;
@@ -33,7 +49,7 @@ final class LineFormatter {
         n += prefix.length;
       }
       out = ensure(out, n, 2);
-      if (b == '\n' && crlf && !lastWasCr) out[n++] = '\r';
+      if (b == '\n' && translate && !lastWasCr) out[n++] = '\r';
       out[n++] = b;
       atLineStart = b == '\n';
       lastWasCr = b == '\r';

@@ -1,16 +1,19 @@
 package airemu.serial;
 
 import airemu.core.LogRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A device's log port as a module exposes it: what the device prints goes out as text lines to every
  * attached viewer (LuaTools' generic serial print, {@code luatos-cli log view}, miniterm, pyserial), and
- * what a viewer types is answered by the firmware shell ({@code AT}, {@code ATI}, {@code AT+RESET}, ...).
+ * what a viewer types is answered by the firmware shell ({@code AT}, {@code ATI}, {@code AT+RESET}, ...;
+ * see {@link Shell}); what the shell writes never lands inside a log line.
  *
  * <p>Output is LuatOS text as the firmware prints it, with {@code \n} sent as {@code \r\n} by default
  * and an optional LuaTools timestamp before each line. The last {@link Options#backlogBytes()} of output
@@ -20,7 +23,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * LogPort port = LogPort.open(PortSpec.parseList("pty:/tmp/luat0,rfc2217:7000"),
- *     LogPort.Options.of(board.banner()).withUniqueId(imeiHex).withOnReset(device::requestReboot));
+ *     LogPort.Options.of(banner).withUniqueId(idHex).withOnReset(device::requestReboot).withDevice(device::post));
  * port.endpoints().forEach(e -> out.println("log port: " + e));
  * // in the DeviceListener: public void onLog(Device d, LogRecord r) { port.write(r); }
  * }</pre>
@@ -51,6 +54,12 @@ public final class LogPort implements AutoCloseable {
   public void write(LogRecord record) {
     synchronized (formatter) { // formatted in the order written, so the line state stays right
       hub.toHost(formatter.format(record.bytes(), record.wallMillis()));
+      logLineOpen = !formatter.atLineStart();
+      if (held.size() > 0 && !logLineOpen) {
+        byte[] replies = held.toByteArray();
+        held.reset();
+        hub.toHost(formatter.formatRaw(replies, record.wallMillis()));
+      }
     }
   }
 
@@ -72,6 +81,22 @@ public final class LogPort implements AutoCloseable {
 
   PortHub hub() {
     return hub;
+  }
+
+  /**
+   * Sends what the shell writes. A reply never lands inside a log line: while the device's last record
+   * ended mid-line (a long print arrives in pieces) it waits for the record that ends the line, unless
+   * that takes more than {@link #MAX_HELD} bytes of replies, which then go out where the line stands.
+   */
+  private void shellOutput(byte[] bytes) {
+    synchronized (formatter) {
+      if (logLineOpen && held.size() + bytes.length <= MAX_HELD) {
+        held.writeBytes(bytes);
+        return;
+      }
+      // The shell answers on the host's time, as a viewer stamps what it receives.
+      hub.toHost(formatter.formatRaw(bytes, System.currentTimeMillis()));
+    }
   }
 
   /** Whether {@code \n} is sent as is or as {@code \r\n}. */
@@ -103,9 +128,12 @@ public final class LogPort implements AutoCloseable {
    * @param zone the time zone of the timestamps
    * @param backlogBytes how much output to replay to a viewer that attaches (64 KiB by default; 0 = none)
    * @param echo whether shell commands are echoed at start (on, as the firmware; {@code ATE0} turns it off)
+   * @param device answers the shell commands that need the device ({@code free}, {@code lsdir},
+   *     {@code fread}, {@code fwrite}), on an I/O thread, so it must only hand the command over (e.g.
+   *     {@code device::post}); {@link ShellCommand#UNANSWERED} by default
    */
   public record Options(String banner, String uniqueId, Runnable onReset, LineEnding lineEnding,
-      boolean timestamps, ZoneId zone, int backlogBytes, boolean echo) {
+      boolean timestamps, ZoneId zone, int backlogBytes, boolean echo, Consumer<ShellCommand> device) {
 
     public static final int DEFAULT_BACKLOG = 64 * 1024;
     public static final int MAX_BACKLOG = 16 * 1024 * 1024;
@@ -116,6 +144,7 @@ public final class LogPort implements AutoCloseable {
       Objects.requireNonNull(onReset, "onReset");
       Objects.requireNonNull(lineEnding, "lineEnding");
       Objects.requireNonNull(zone, "zone");
+      Objects.requireNonNull(device, "device");
       if (backlogBytes < 0 || backlogBytes > MAX_BACKLOG) {
         throw new IllegalArgumentException("backlogBytes must be 0.." + MAX_BACKLOG + ", not " + backlogBytes);
       }
@@ -123,47 +152,55 @@ public final class LogPort implements AutoCloseable {
 
     /** The defaults, answering {@code ATI} with {@code banner}. */
     public static Options of(String banner) {
-      return new Options(banner, "", () -> {}, LineEnding.CRLF, false, ZoneId.systemDefault(), DEFAULT_BACKLOG, true);
+      return new Options(banner, "", () -> {}, LineEnding.CRLF, false, ZoneId.systemDefault(), DEFAULT_BACKLOG, true,
+          ShellCommand.UNANSWERED);
     }
 
     public Options withUniqueId(String id) {
-      return new Options(banner, id, onReset, lineEnding, timestamps, zone, backlogBytes, echo);
+      return new Options(banner, id, onReset, lineEnding, timestamps, zone, backlogBytes, echo, device);
     }
 
     public Options withOnReset(Runnable action) {
-      return new Options(banner, uniqueId, action, lineEnding, timestamps, zone, backlogBytes, echo);
+      return new Options(banner, uniqueId, action, lineEnding, timestamps, zone, backlogBytes, echo, device);
     }
 
     public Options withLineEnding(LineEnding ending) {
-      return new Options(banner, uniqueId, onReset, ending, timestamps, zone, backlogBytes, echo);
+      return new Options(banner, uniqueId, onReset, ending, timestamps, zone, backlogBytes, echo, device);
     }
 
     public Options withTimestamps(boolean on) {
-      return new Options(banner, uniqueId, onReset, lineEnding, on, zone, backlogBytes, echo);
+      return new Options(banner, uniqueId, onReset, lineEnding, on, zone, backlogBytes, echo, device);
     }
 
     public Options withZone(ZoneId z) {
-      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, z, backlogBytes, echo);
+      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, z, backlogBytes, echo, device);
     }
 
     public Options withBacklogBytes(int bytes) {
-      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, zone, bytes, echo);
+      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, zone, bytes, echo, device);
+    }
+
+    public Options withDevice(Consumer<ShellCommand> answers) {
+      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, zone, backlogBytes, echo, answers);
     }
 
     public Options withEcho(boolean on) {
-      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, zone, backlogBytes, on);
+      return new Options(banner, uniqueId, onReset, lineEnding, timestamps, zone, backlogBytes, on, device);
     }
   }
 
   private LogPort(Options options) {
     this.formatter = new LineFormatter(options.lineEnding() == LineEnding.CRLF, options.timestamps(), options.zone());
-    // The shell needs the hub to reply and the hub needs the shell for input: the holder closes the loop.
-    PortHub[] holder = new PortHub[1];
-    Shell shell = new Shell(options.banner(), options.uniqueId(), options.onReset(), options.echo(),
-        bytes -> holder[0].toHost(bytes));
-    this.hub = holder[0] = new PortHub("log port", options.backlogBytes(), shell);
+    Shell shell = new Shell(options.banner(), options.uniqueId(), options.onReset(), options.echo(), options.device(),
+        this::shellOutput);
+    this.hub = new PortHub("log port", options.backlogBytes(), shell);
   }
+
+  /** Shell output waiting for a log line to end; more than this goes out at once. */
+  static final int MAX_HELD = 16 * 1024;
 
   private final LineFormatter formatter; // also the lock that orders writes
   private final PortHub hub;
+  private final ByteArrayOutputStream held = new ByteArrayOutputStream(); // guarded by formatter
+  private boolean logLineOpen; // the last record ended mid-line; guarded by formatter
 }

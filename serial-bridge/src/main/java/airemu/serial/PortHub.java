@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,19 @@ import org.slf4j.LoggerFactory;
  * <h2>When a client counts as attached</h2>
  * Many clients throw away what is waiting when they open a port: pyserial's {@code Serial} open and its
  * {@code socket://} and {@code rfc2217://} opens all call {@code reset_input_buffer}. A backlog sent the
- * instant a connection appears would be thrown away with it. So where the backlog is replayed
- * ({@link #replaysBacklog()}), a transport attaches a new client either when that client first sends
- * something (it has finished opening by then) or after {@link #SETTLE_MILLIS} without Telnet
- * negotiation, whichever comes first. Output in between is not lost: it goes to the backlog, which the
- * replay includes.
+ * instant a connection appears would be thrown away with it. A pty sees that flush as an event and
+ * sends the backlog again ({@link PtyTransport}). A socket client's flush cannot be seen, so where the
+ * backlog is replayed ({@link #replaysBacklog()}) a socket transport attaches a new client either when
+ * that client first sends something (it has finished opening by then) or after {@link #SETTLE_MILLIS}
+ * without Telnet negotiation, whichever comes first. Output in between is not lost: it goes to the
+ * backlog, which the replay includes.
  */
 final class PortHub {
-  /** Quiet time after a client connects before it is given the backlog; see the class comment. */
+  /**
+   * Quiet time after a socket client connects (or last negotiated) before it is given the backlog; see
+   * the class comment. pyserial's open discards its input within microseconds of connecting, or right
+   * after its last RFC 2217 option is acknowledged, so this only needs to outlast that on a busy machine.
+   */
   static final long SETTLE_MILLIS = 150;
 
   PortHub(String name, int backlogBytes, FromHost inbound) {
@@ -62,11 +68,11 @@ final class PortHub {
     }
   }
 
-  /** Gives {@code client} the backlog, then everything that follows. Idempotent. */
-  void attach(Client client) {
+  /** Gives {@code client} the backlog, then everything that follows; false if it was attached already. */
+  boolean attach(Client client) {
     synchronized (this) {
       for (Client c : live) {
-        if (c == client) return;
+        if (c == client) return false;
       }
       if (backlog.enabled()) {
         byte[] replay = backlog.snapshot();
@@ -75,6 +81,22 @@ final class PortHub {
       Client[] next = Arrays.copyOf(live, live.length + 1);
       next[live.length] = client;
       live = next; // a fresh array, so a send that re-enters never sees the array change under it
+      return true;
+    }
+  }
+
+  /**
+   * Gives {@code client}, if attached, the backlog again through {@code restart}, under the lock that
+   * orders output, for a client that threw away what it had been sent (see {@link PtyTransport}).
+   */
+  void replay(Client client, Consumer<byte[]> restart) {
+    synchronized (this) {
+      for (Client c : live) {
+        if (c == client) {
+          restart.accept(backlog.snapshot());
+          return;
+        }
+      }
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.Objects;
  *   <tr><td>{@code rfc2217:[HOST:]PORT}</td><td>Telnet COM-PORT-OPTION server ({@code rfc2217://})</td></tr>
  *   <tr><td>{@code serial:NAME[@BAUD]}</td><td>an existing OS serial port (a com0com end, a USB adapter)</td></tr>
  *   <tr><td>{@code udp:[HOST:]PORT}</td><td>datagrams, replies to the last sender; data UARTs only</td></tr>
+ *   <tr><td>{@code udp:[HOST:]PORT@[PEERHOST:]PEERPORT}</td><td>datagrams, always sent to PEERHOST:PEERPORT
+ *       (the LuatOS PC simulator's {@code udp:9001@19001} for uart 1); data UARTs only</td></tr>
  * </table>
  *
  * <p>HOST defaults to {@code 127.0.0.1}, so a port is not reachable from the network unless asked for;
@@ -34,7 +36,7 @@ public final class PortSpec {
 
   /** The accepted forms, as error messages and {@code --help} print them. */
   public static final String FORMS =
-      "pty, pty:PATH, tcp:[HOST:]PORT, rfc2217:[HOST:]PORT, serial:NAME[@BAUD], udp:[HOST:]PORT";
+      "pty, pty:PATH, tcp:[HOST:]PORT, rfc2217:[HOST:]PORT, serial:NAME[@BAUD], udp:[HOST:]PORT[@[PEERHOST:]PEERPORT]";
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_BAUD = 115200;
@@ -53,13 +55,13 @@ public final class PortSpec {
     switch (kindText) {
       case "pty":
         if (rest != null && rest.isEmpty()) throw bad(spec, "PATH is empty");
-        return new PortSpec(Kind.PTY, null, -1, rest, 0);
+        return new PortSpec(Kind.PTY, null, -1, rest, 0, null, -1);
       case "tcp":
         return hostPort(Kind.TCP, spec, rest);
       case "rfc2217":
         return hostPort(Kind.RFC2217, spec, rest);
       case "udp":
-        return hostPort(Kind.UDP, spec, rest);
+        return udp(spec, rest);
       case "serial":
         return serial(spec, rest);
       default:
@@ -96,6 +98,16 @@ public final class PortSpec {
     return path;
   }
 
+  /** Where a {@code udp:PORT@PEER} spec sends all output; null for the others (udp replies to the last sender). */
+  public String peerHost() {
+    return peerHost;
+  }
+
+  /** The port of {@link #peerHost()}; -1 when there is none. */
+  public int peerPort() {
+    return peerPort;
+  }
+
   /** The baud rate of {@code serial:NAME[@BAUD]}; 0 otherwise (a virtual port has none). */
   public int baud() {
     return baud;
@@ -111,9 +123,13 @@ public final class PortSpec {
       case SERIAL:
         return name + ":" + path + "@" + baud;
       default:
-        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return name + ":" + h + ":" + port;
+        String text = name + ":" + hostText(host) + ":" + port;
+        return peerHost == null ? text : text + "@" + hostText(peerHost) + ":" + peerPort;
     }
+  }
+
+  private static String hostText(String host) {
+    return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
   }
 
   @Override
@@ -124,6 +140,15 @@ public final class PortSpec {
   @Override
   public int hashCode() {
     return toString().hashCode();
+  }
+
+  private static PortSpec udp(String spec, String rest) {
+    int at = rest == null ? -1 : rest.indexOf('@');
+    if (at < 0) return hostPort(Kind.UDP, spec, rest);
+    PortSpec local = hostPort(Kind.UDP, spec, rest.substring(0, at));
+    PortSpec peer = hostPort(Kind.UDP, spec, rest.substring(at + 1));
+    if (peer.port == 0) throw bad(spec, "PEERPORT must be a number 1-65535, not 0");
+    return new PortSpec(Kind.UDP, local.host, local.port, null, 0, peer.host, peer.port);
   }
 
   private static PortSpec hostPort(Kind kind, String spec, String rest) {
@@ -145,7 +170,7 @@ public final class PortSpec {
       }
     }
     if (host.isEmpty()) throw bad(spec, "HOST is empty");
-    return new PortSpec(kind, host, number(spec, portText, "PORT", 0, 65535), null, 0);
+    return new PortSpec(kind, host, number(spec, portText, "PORT", 0, 65535), null, 0, null, -1);
   }
 
   private static PortSpec serial(String spec, String rest) {
@@ -158,7 +183,7 @@ public final class PortSpec {
       baud = number(spec, rest.substring(at + 1), "BAUD", 1, Integer.MAX_VALUE);
       if (name.isEmpty()) throw bad(spec, "NAME is missing");
     }
-    return new PortSpec(Kind.SERIAL, null, -1, name, baud);
+    return new PortSpec(Kind.SERIAL, null, -1, name, baud, null, -1);
   }
 
   private static int number(String spec, String text, String what, int min, int max) {
@@ -176,12 +201,14 @@ public final class PortSpec {
         "bad port spec \"" + spec + "\": " + why + "; accepted forms: " + FORMS);
   }
 
-  private PortSpec(Kind kind, String host, int port, String path, int baud) {
+  private PortSpec(Kind kind, String host, int port, String path, int baud, String peerHost, int peerPort) {
     this.kind = kind;
     this.host = host;
     this.port = port;
     this.path = path;
     this.baud = baud;
+    this.peerHost = peerHost;
+    this.peerPort = peerPort;
   }
 
   private final Kind kind;
@@ -189,4 +216,6 @@ public final class PortSpec {
   private final int port; // tcp, rfc2217, udp; -1 otherwise
   private final String path; // pty symlink (nullable) or serial port name
   private final int baud; // serial only
+  private final String peerHost; // udp with a fixed peer only
+  private final int peerPort; // udp with a fixed peer; -1 otherwise
 }

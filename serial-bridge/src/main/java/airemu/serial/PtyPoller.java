@@ -3,9 +3,13 @@ package airemu.serial;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,30 +18,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that serves every pty master of the JVM: it blocks in {@code poll(2)} over the masters
- * with a client, plus a pipe that other threads write to when they register or close a pty or queue
- * output that must wait for {@code POLLOUT}.
+ * The one thread that serves every pty of the JVM. It blocks in {@code poll(2)}, without a timeout,
+ * over a pipe that other threads write to when they register or close a pty or queue output that
+ * must wait for {@code POLLOUT}, the masters that have a client, and on Linux one inotify instance
+ * that watches every slave.
  *
- * <h2>Why it also ticks</h2>
- * A client's open of the slave produces no event on the master. What can be seen is the end of the
- * hang-up: while no process holds the slave open, {@code poll} reports {@code POLLHUP} on the master,
- * and that stops when a client opens it. {@code POLLHUP} is level-triggered and cannot be masked, so a
- * master without a client cannot stay in the poll set (poll would return at once, forever). Such masters
- * are left out and probed with a zero-timeout poll every {@link #TICK_MILLIS}; the poll blocks with that
- * timeout only while some pty is waiting for a client or settling, and without a timeout otherwise. The
- * same tick gives a new client time to finish opening before it gets the backlog (see {@link PortHub}).
+ * <h2>Why inotify</h2>
+ * A client's open of the slave produces no event on the master. While no process holds the slave the
+ * master reports {@code POLLHUP}, and that stops when a client opens it; but {@code POLLHUP} is a
+ * level that cannot be masked, so a master without a client cannot stay in the poll set (poll would
+ * return at once, forever), and waiting for the level to drop would mean probing it on a timer. An
+ * inotify watch on the slave path reports the open itself ({@code IN_OPEN}), each close
+ * ({@code IN_CLOSE_*}; the pty counts them against the opens) and each read
+ * ({@code IN_ACCESS}, see {@link PtyTransport} for why reads matter). Each iteration handles inotify
+ * before the masters, so that a flush report is judged knowing every read that came before it.
  */
 final class PtyPoller {
-  /** How often masters without a client are probed for one. */
-  static final long TICK_MILLIS = 100;
 
   static PtyPoller get() {
     return Holder.INSTANCE;
   }
 
-  /** Starts serving {@code pty}; any thread. */
-  void register(PtyTransport pty) {
-    added.add(pty);
+  /**
+   * Starts serving {@code pty}; on Linux its slave is watched first. Any thread.
+   *
+   * @throws IOException if the slave cannot be watched (the message says which limit to raise)
+   */
+  void register(PtyTransport pty) throws IOException {
+    int wd = -1;
+    if (!Libc.MAC) {
+      if (inotify < 0) throw new IOException("cannot watch ptys for clients: inotify_init1 failed: " + inotifyError
+          + " (raise fs.inotify.max_user_instances)");
+      wd = Libc.api().inotify_add_watch(inotify, pty.slavePath(), WATCHED);
+      if (wd < 0) {
+        int errno = Native.getLastError();
+        throw new IOException("cannot watch " + pty.slavePath() + " for clients: inotify_add_watch failed: "
+            + Libc.errnoName(errno) + (errno == Libc.ENOSPC ? " (raise fs.inotify.max_user_watches)" : ""));
+      }
+    }
+    if (wd >= 0) byWatch.put(wd, pty); // now: a client may open the slave before the poller takes the pty on
+    added.add(new Added(pty, wd));
     wake();
   }
 
@@ -68,6 +88,20 @@ final class PtyPoller {
     }
   }
 
+  /** The poller's read buffer; only the poller thread uses it. */
+  Memory readBuffer() {
+    return readBuffer;
+  }
+
+  /** A zero-timeout poll of one fd; poller thread only. */
+  short probe(int fd) {
+    probeFd.setInt(0, fd);
+    probeFd.setShort(4, Libc.POLLIN);
+    probeFd.setShort(6, (short) 0);
+    int r = Libc.api().poll(probeFd, new NativeLong(1), 0);
+    return r <= 0 ? 0 : probeFd.getShort(6);
+  }
+
   private PtyPoller() {
     Libc.Api c = Libc.api();
     int[] fds = new int[2];
@@ -77,6 +111,14 @@ final class PtyPoller {
     }
     wakeRead = fds[0];
     wakeWrite = fds[1];
+    int fd = -1;
+    String error = null;
+    if (!Libc.MAC) {
+      fd = c.inotify_init1(Libc.IN_NONBLOCK | Libc.IN_CLOEXEC);
+      if (fd < 0) error = Libc.errnoName(Native.getLastError()); // reported by each register
+    }
+    inotify = fd;
+    inotifyError = error;
     thread = new Thread(this::loop, "airemu-pty-poller");
     thread.setDaemon(true);
     thread.start();
@@ -84,58 +126,59 @@ final class PtyPoller {
 
   private void loop() {
     Libc.Api c = Libc.api();
-    long nextTick = System.nanoTime();
     for (;;) {
       try {
         applyChanges();
-        boolean ticking = false;
         int n = 0;
-        ensureCapacity(ptys.size() + 1);
+        ensureCapacity(ptys.size() + 2);
         putPollFd(n++, wakeRead, Libc.POLLIN);
+        if (inotify >= 0) putPollFd(n++, inotify, Libc.POLLIN);
+        int firstPty = n;
         polled.clear();
+        polledArrivals.clear();
         for (PtyTransport pty : ptys) {
-          pty.checkGone();
-          if (pty.needsTick()) ticking = true;
           if (!pty.hasClient()) continue;
           short events = Libc.POLLIN;
           if (pty.wantsPollOut()) events |= Libc.POLLOUT;
           putPollFd(n++, pty.masterFd(), events);
           polled.add(pty);
+          polledArrivals.add(pty.arrivals());
         }
-        int timeout = -1;
-        if (ticking) {
-          timeout = (int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()));
-        }
-        int ready = c.poll(pollFds, new NativeLong(n), timeout);
+        int ready = c.poll(pollFds, new NativeLong(n), -1);
         if (ready < 0) {
           int errno = Native.getLastError();
           if (errno != Libc.EINTR) {
             log().error("pty poll failed: {}", Libc.errnoName(errno));
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)); // do not spin on a broken poll
+            LockSupport.parkNanos(BROKEN_POLL_PAUSE_NANOS); // do not spin on a broken poll
           }
           continue;
         }
         if (revents(0) != 0) drainWakePipe();
+        if (inotify >= 0 && revents(1) != 0) drainInotify();
         for (int i = 0; i < polled.size(); i++) {
-          short re = revents(i + 1);
-          if (re != 0) polled.get(i).onEvents(re);
-        }
-        long now = System.nanoTime();
-        if (ticking && now - nextTick >= 0) {
-          for (PtyTransport pty : ptys) pty.tick(now);
-          nextTick = now + TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+          short re = revents(firstPty + i);
+          if (re != 0) polled.get(i).onEvents(re, polledArrivals.get(i));
         }
       } catch (Throwable t) { // a bug in one pty must not stop the others
         log().error("pty poller: unexpected failure", t);
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
+        LockSupport.parkNanos(BROKEN_POLL_PAUSE_NANOS);
       }
     }
   }
 
   private void applyChanges() {
-    for (PtyTransport p; (p = added.poll()) != null; ) ptys.add(p);
+    for (Added a; (a = added.poll()) != null; ) {
+      ptys.add(a.pty);
+      if (a.wd >= 0) watchOf.put(a.pty, a.wd);
+      a.pty.start();
+    }
     for (Removal r; (r = removed.poll()) != null; ) {
       ptys.remove(r.pty);
+      Integer wd = watchOf.remove(r.pty);
+      if (wd != null) {
+        byWatch.remove(wd);
+        Libc.api().inotify_rm_watch(inotify, wd);
+      }
       try {
         r.pty.release();
       } finally {
@@ -149,6 +192,43 @@ final class PtyPoller {
     Libc.Api c = Libc.api();
     while (c.read(wakeRead, readBuffer, new NativeLong(readBuffer.size())).longValue() > 0) {
       // empty the pipe
+    }
+  }
+
+  /**
+   * Hands each inotify event to its pty, in the order they happened. A pty whose last open file was
+   * closed but whose master still says "held" may have a new client whose open came after the read:
+   * its event is queued by the time the master is asked, so the events are read once more to find it.
+   */
+  private void drainInotify() {
+    readEvents();
+    boolean undecided = false;
+    for (PtyTransport pty : byWatch.values()) undecided |= pty.settle();
+    if (!undecided) return;
+    readEvents();
+    for (PtyTransport pty : byWatch.values()) pty.settleHeld();
+  }
+
+  private void readEvents() {
+    Libc.Api c = Libc.api();
+    for (;;) {
+      long n = c.read(inotify, eventBuffer, new NativeLong(eventBuffer.size())).longValue();
+      if (n <= 0) return; // EAGAIN: all read
+      for (long off = 0; off + Libc.INOTIFY_EVENT_SIZE <= n; ) {
+        int wd = eventBuffer.getInt(off);
+        int mask = eventBuffer.getInt(off + 4);
+        int nameLength = eventBuffer.getInt(off + 12);
+        off += Libc.INOTIFY_EVENT_SIZE + nameLength;
+        if ((mask & Libc.IN_Q_OVERFLOW) != 0) {
+          for (PtyTransport pty : byWatch.values()) pty.resync();
+          continue;
+        }
+        PtyTransport pty = byWatch.get(wd);
+        if (pty == null) continue; // removed meanwhile (IN_IGNORED follows a removal)
+        if ((mask & Libc.IN_ACCESS) != 0) pty.onSlaveRead();
+        if ((mask & Libc.IN_OPEN) != 0) pty.onSlaveOpened();
+        if ((mask & (Libc.IN_CLOSE_WRITE | Libc.IN_CLOSE_NOWRITE)) != 0) pty.onSlaveClosed();
+      }
     }
   }
 
@@ -169,23 +249,11 @@ final class PtyPoller {
     return pollFds.getShort((long) i * Libc.POLLFD_SIZE + 6);
   }
 
-  /** The poller's read buffer; only the poller thread uses it. */
-  Memory readBuffer() {
-    return readBuffer;
-  }
-
-  /** A zero-timeout poll of one fd, for the tick's probes; poller thread only. */
-  short probe(int fd) {
-    probeFd.setInt(0, fd);
-    probeFd.setShort(4, Libc.POLLIN);
-    probeFd.setShort(6, (short) 0);
-    int r = Libc.api().poll(probeFd, new NativeLong(1), 0);
-    return r <= 0 ? 0 : probeFd.getShort(6);
-  }
-
   private static Logger log() {
     return LoggerFactory.getLogger(PtyPoller.class);
   }
+
+  private record Added(PtyTransport pty, int wd) {}
 
   private record Removal(PtyTransport pty, CompletableFuture<Void> done) {}
 
@@ -193,20 +261,29 @@ final class PtyPoller {
     static final PtyPoller INSTANCE = new PtyPoller();
   }
 
+  private static final int WATCHED = Libc.IN_OPEN | Libc.IN_CLOSE_WRITE | Libc.IN_CLOSE_NOWRITE | Libc.IN_ACCESS;
+  /** After poll itself failed (it never should), before trying again. */
+  private static final long BROKEN_POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final byte[] WAKE_BYTE = {1};
   private static final NativeLong ONE = new NativeLong(1);
 
   private final int wakeRead;
   private final int wakeWrite;
+  private final int inotify; // Linux: watches every slave; -1 on macOS or if it could not be made
+  private final String inotifyError; // why inotify is -1 on Linux
   private final Thread thread;
   private final AtomicBoolean wakePending = new AtomicBoolean();
-  private final ConcurrentLinkedQueue<PtyTransport> added = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Added> added = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Removal> removed = new ConcurrentLinkedQueue<>();
+  private final Map<Integer, PtyTransport> byWatch = new ConcurrentHashMap<>(); // filled by register
 
   // poller thread only
   private final List<PtyTransport> ptys = new ArrayList<>();
-  private final List<PtyTransport> polled = new ArrayList<>(); // polled.get(i) is poll slot i + 1
+  private final List<PtyTransport> polled = new ArrayList<>(); // polled.get(i) is poll slot firstPty + i
+  private final List<Integer> polledArrivals = new ArrayList<>(); // its client when the poll set was made
+  private final Map<PtyTransport, Integer> watchOf = new HashMap<>();
   private Memory pollFds = new Memory(16L * Libc.POLLFD_SIZE);
   private final Memory probeFd = new Memory(Libc.POLLFD_SIZE);
   private final Memory readBuffer = new Memory(16 * 1024);
+  private final Memory eventBuffer = new Memory(16 * 1024); // inotify's; readBuffer is in use while events run
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +18,39 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The slave is put in raw mode once at creation, before any client sees it, so that the line
  * discipline neither echoes the device's output back to it nor turns its {@code \n} into {@code \r\n}.
- * On Linux the setting outlives the setup fd; macOS resets a slave's termios when it is first opened, so
- * there the setup fd is held open for the life of the pty. Holding it hides the client's open and close
- * (the master never hangs up), so on macOS the pty counts as attached from the start.
  *
- * <p>Writes to the master never block. The kernel buffers about 20 KB for a client that is not reading;
- * beyond that, output waits in a bounded queue that the {@link PtyPoller} drains on {@code POLLOUT}, and
- * what does not fit there is dropped and counted. While no client holds the slave, nothing is written
- * at all ({@code EIO} on the master means the same): the output goes only to the backlog, which is
- * replayed when the next client attaches, so a client gets every line once.
+ * <h2>Clients coming and going</h2>
+ * On Linux an inotify watch on the slave reports each open, close and read of it ({@link PtyPoller});
+ * the pty counts the slave's open files, so a client is there from its first open to its last close.
+ * A client is attached from the moment its open returns: the backlog, then every byte of output, reaches it from then on. While no
+ * client holds the slave nothing is written at all ({@code EIO} on the master means the same): the
+ * output goes only to the backlog, so the next client gets every line once. A data port, which has no
+ * backlog, stays attached to its hub and asks the master on each send whether a client holds the
+ * slave, so that what is written in the instant between a client's open and the poller reading the
+ * open event reaches the client too.
+ *
+ * <p>macOS resets a slave's termios when it is first opened, so there the setup fd is held open for the
+ * life of the pty, and macOS has no inotify. Holding the fd hides the clients' opens and closes (the
+ * master never hangs up): the pty counts as attached from the start, output goes into the tty queue
+ * for whoever opens the slave, and a viewer that flushes on open (below) gets the backlog then.
+ *
+ * <h2>Clients that flush when they open</h2>
+ * pyserial, among others, flushes its input right after opening ({@code tcflush(TCIFLUSH)}), which
+ * throws away a backlog sent at the open. The master runs in packet mode, which makes that flush an
+ * event: the master reads {@code TIOCPKT_FLUSHREAD}. Each send looks first: while a flush report waits
+ * ({@code POLLPRI} on the master), output goes to the pending queue instead of to a client that may be
+ * flushing it away. When the poller reads the report and the client has not read anything since it
+ * was given the backlog (inotify reports every read; on macOS it is assumed), the flush took the
+ * backlog: the pending queue is replaced by the backlog, which holds all of it. Since nothing reached
+ * the client after its flush, it gets each line once. The one gap is a flush landing in the
+ * microseconds between a send's look and its write: that send's bytes then arrive twice. The pty does
+ * not flush the slave itself to close it: a client between its {@code select} and its {@code read}
+ * would find nothing to read, which pyserial takes for a disconnect.
+ *
+ * <h2>Writes never block</h2>
+ * The kernel buffers about 14 KB for a client that is not reading; beyond that, output waits in a
+ * bounded queue that the poller drains on {@code POLLOUT}, and what does not fit there is dropped and
+ * counted.
  */
 final class PtyTransport implements Transport, Client {
 
@@ -55,9 +78,22 @@ final class PtyTransport implements Transport, Client {
         held = -1;
       }
       nonBlockingCloseOnExec(master);
+      boolean packet;
+      try (Memory on = new Memory(4)) {
+        on.setInt(0, 1);
+        packet = c.ioctl(master, new NativeLong(Libc.TIOCPKT), on) == 0;
+      }
+      if (!packet && !Libc.MAC) throw failed("ioctl(TIOCPKT)");
+      if (!packet) log().debug("pty {}: no packet mode, so no flush reports: {}", slave, Libc.errnoName(Native.getLastError()));
       Path link = spec.path() == null ? null : link(Path.of(spec.path()), slave);
-      PtyTransport pty = new PtyTransport(spec, hub, master, held, slave, link);
-      PtyPoller.get().register(pty);
+      PtyTransport pty = new PtyTransport(spec, hub, master, held, slave, link, packet);
+      try {
+        PtyPoller.get().register(pty);
+      } catch (IOException e) {
+        if (link != null) pty.removeLink();
+        throw e;
+      }
+      if (!hub.replaysBacklog()) hub.attach(pty); // a data port asks the master on each send: see the class comment
       return pty;
     } catch (IOException | RuntimeException e) {
       if (held >= 0) c.close(held);
@@ -92,21 +128,23 @@ final class PtyTransport implements Transport, Client {
     boolean wake = false;
     synchronized (this) {
       if (released) return;
+      if (pending.size() > 0 && stalled) flushPendingLocked(); // no POLLOUT is coming: try again now
       if (pending.size() > 0) {
-        if (pending.size() + bytes.length <= pendingLimit) {
-          pending.append(bytes, 0, bytes.length);
-        } else {
-          dropped.addAndGet(bytes.length);
-        }
+        queue(bytes);
         return;
       }
-      if (clientGone()) { // not dropped: like a detached pty, the backlog has it for the next client
-        wake = reportGone();
+      short revents = pollMaster();
+      if ((revents & Libc.POLLHUP) != 0) {
+        // Nobody holds the slave (the close event is on its way to the poller). A log port's backlog
+        // has this for the next client; a data port has nobody to give it to, like a UART whose pins
+        // lead nowhere.
+      } else if ((revents & Libc.POLLPRI) != 0 && hub.replaysBacklog()) { // a flush not handled yet: see the class comment
+        queue(bytes);
+        wake = true;
       } else {
         int n = writeMaster(bytes);
         if (n < 0) { // EIO: the client is gone
           dropped.addAndGet(bytes.length);
-          wake = reportGone();
         } else if (n < bytes.length) {
           // The rest of a chunk always waits, even over the limit, so that no line is torn in the middle.
           pending.append(bytes, n, bytes.length - n);
@@ -128,13 +166,13 @@ final class PtyTransport implements Transport, Client {
     return master;
   }
 
-  /** Whether the master has a client and so belongs in the poll set. */
-  boolean hasClient() {
-    return !released && state != DETACHED;
+  String slavePath() {
+    return slave;
   }
 
-  boolean needsTick() {
-    return !released && (state != LIVE || stalled);
+  /** Whether a client holds the slave, so that the master belongs in the poll set. */
+  boolean hasClient() {
+    return !released && state == LIVE;
   }
 
   boolean wantsPollOut() {
@@ -143,41 +181,100 @@ final class PtyTransport implements Transport, Client {
     }
   }
 
-  void onEvents(short revents) {
-    if (released) return;
-    boolean hangUp = (revents & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0;
-    if ((revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) {
-      if (readMaster(hangUp)) hangUp = true;
-    }
-    if ((revents & Libc.POLLOUT) != 0 && !hangUp) flushPending();
-    if (hangUp) hangUp();
+  /**
+   * The poller took the pty on. On Linux nothing is to be done: the slave's path is known only once
+   * {@link #open} returns, by which time the watch reports every open of it.
+   */
+  void start() {
+    if (Libc.MAC) attach(); // the held fd hides every client: see the class comment
   }
 
   /**
-   * Detaches the client if a send saw it gone. The poller usually sees the hang-up itself, but not when
-   * the next client opens the slave before the poller thread runs: {@code POLLHUP} is a level, and it is
-   * gone by then. The generation keeps a late report from detaching the client that came next.
+   * inotify saw the slave opened. Opens and closes are counted rather than read off {@code POLLHUP}: a
+   * close is reported before the kernel releases the tty, so when the event is read the level may still
+   * say "held", or already say it for the next client. inotify merges identical events that follow each
+   * other unread, so two opens may count as one; {@link #settle} makes up for that.
    */
-  void checkGone() {
-    if (goneGeneration == generation && state == LIVE) {
-      goneGeneration = -1;
+  void onSlaveOpened() {
+    if (released || Libc.MAC) return;
+    if (closing) { // the last open file was closed and this is a new one: a new client
+      closing = false;
+      hangUp();
+    }
+    if (openFiles++ == 0) clientArrived();
+  }
+
+  /** inotify saw one open file of the slave closed; if it was the last, {@link #settle} decides. */
+  void onSlaveClosed() {
+    if (released || Libc.MAC || openFiles == 0) return;
+    if (--openFiles == 0) closing = true;
+  }
+
+  /**
+   * Every event read so far is handled. If the last open file was closed and nothing opened since, the
+   * client is gone once the master says so; returns true while the master still says "held", for the
+   * poller to read the events again ({@link #settleHeld}).
+   */
+  boolean settle() {
+    if (!closing) return false;
+    if (!hungUp()) return true;
+    closing = false;
+    hangUp();
+    return false;
+  }
+
+  /**
+   * After {@link #settle} said "held" and the events were read again without an open: the same client
+   * holds the slave (opens were merged), or the kernel has not released the tty yet, in which case the
+   * master's {@code POLLHUP} in the poll set ends the client.
+   */
+  void settleHeld() {
+    if (!closing) return;
+    closing = false;
+    openFiles = 1;
+  }
+
+  /** inotify saw the client read: it has taken (some of) what it was given, and made room. */
+  void onSlaveRead() {
+    readSinceReplay = true;
+    synchronized (this) {
+      stalled = false;
+    }
+  }
+
+  /** inotify lost events: count again from what the master says. */
+  void resync() {
+    if (released || Libc.MAC) return;
+    closing = false;
+    boolean heldByClient = !hungUp();
+    if (heldByClient && openFiles == 0) {
+      openFiles = 1;
+      clientArrived();
+    } else if (!heldByClient && openFiles > 0) {
+      openFiles = 0;
       hangUp();
     }
   }
 
-  void tick(long nowNanos) {
-    if (released) return;
-    stalled = false;
-    if (state == DETACHED) {
-      if ((PtyPoller.get().probe(master) & Libc.POLLHUP) != 0) return;
-      if (hub.replaysBacklog()) {
-        state = SETTLING;
-        settlingSince = nowNanos;
-      } else {
-        attach();
-      }
-    } else if (state == SETTLING && nowNanos - settlingSince >= SETTLE_NANOS) {
-      attach();
+  /** How many times a client has arrived; the poller compares it to tell stale poll results. */
+  int arrivals() {
+    return arrivals;
+  }
+
+  /**
+   * What poll reported for the master, for the client that had arrived {@code arrivalsAtPoll} times:
+   * inotify events handled after the poll may have replaced that client already.
+   */
+  void onEvents(short revents, int arrivalsAtPoll) {
+    if (released || state != LIVE || arrivalsAtPoll != arrivals) return;
+    boolean hangUp = (revents & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0;
+    if ((revents & (Libc.POLLIN | Libc.POLLHUP | Libc.POLLERR)) != 0) {
+      if (readMaster(true)) hangUp = true;
+    }
+    if ((revents & Libc.POLLOUT) != 0 && !hangUp) flushPending();
+    if (hangUp) {
+      openFiles = 0; // whatever inotify still has to say about this client, it is gone
+      hangUp();
     }
   }
 
@@ -205,8 +302,9 @@ final class PtyTransport implements Transport, Client {
 
   // ---- private
 
-  private PtyTransport(PortSpec spec, PortHub hub, int master, int held, String slave, Path link) {
+  private PtyTransport(PortSpec spec, PortHub hub, int master, int held, String slave, Path link, boolean packet) {
     this.spec = spec;
+    this.packet = packet;
     this.hub = hub;
     this.master = master;
     this.held = held;
@@ -257,6 +355,15 @@ final class PtyTransport implements Transport, Client {
     }
   }
 
+  /** Appends to the pending queue, or drops and counts it when the queue is full. Guarded by this. */
+  private void queue(byte[] bytes) {
+    if (pending.size() + bytes.length <= pendingLimit) {
+      pending.append(bytes, 0, bytes.length);
+    } else {
+      dropped.addAndGet(bytes.length);
+    }
+  }
+
   /** One non-blocking write; returns bytes written (0 on EAGAIN) or -1 when no client holds the slave. */
   private int writeMaster(byte[] bytes) {
     for (;;) {
@@ -271,27 +378,44 @@ final class PtyTransport implements Transport, Client {
   }
 
   /**
-   * Whether the last process holding the slave closed it. The poller learns that too, but a moment
-   * later; output written to the master in between would wait in the kernel for the next client, which
-   * would then get it twice (once stale, once in the backlog replay). Guarded by this.
+   * The master's state now, for a send: {@code POLLHUP} when the last process holding the slave closed
+   * it (the poller learns that too, but a moment later; output written in between would wait in the
+   * kernel for the next client, which would then get it twice), {@code POLLPRI} when a flush of the
+   * slave is waiting to be read. Guarded by this.
    */
-  private boolean clientGone() {
+  private short pollMaster() {
     sendPoll.setInt(0, master);
-    sendPoll.setShort(4, Libc.POLLOUT);
+    sendPoll.setShort(4, (short) (Libc.POLLOUT | Libc.POLLPRI));
     sendPoll.setShort(6, (short) 0);
     int r = Libc.api().poll(sendPoll, ONE, 0);
-    return r > 0 && (sendPoll.getShort(6) & Libc.POLLHUP) != 0;
+    return r > 0 ? sendPoll.getShort(6) : 0;
   }
 
-  /** Reads what the client sent; returns true if the master reported that the client is gone. */
-  private boolean readMaster(boolean hangingUp) {
+  /** Whether no process holds the slave; poller thread. */
+  private boolean hungUp() {
+    return (PtyPoller.get().probe(master) & Libc.POLLHUP) != 0;
+  }
+
+  /**
+   * Reads what the master has: the client's bytes (packet mode puts {@code TIOCPKT_DATA} before them)
+   * and flush reports, acted on only when {@code flushes} is set. Returns true if the master reported
+   * that the client is gone.
+   */
+  private boolean readMaster(boolean flushes) {
     Memory buf = PtyPoller.get().readBuffer();
     for (;;) {
       long n = Libc.api().read(master, buf, new NativeLong(buf.size())).longValue();
       if (n > 0) {
-        // A client that sends has finished opening: give it the backlog now rather than at the tick.
-        if (state != LIVE && !hangingUp) attach();
-        hub.fromHost(buf.getByteArray(0, (int) n));
+        if (!packet) {
+          hub.fromHost(buf.getByteArray(0, (int) n));
+          continue;
+        }
+        int status = buf.getByte(0) & 0xff;
+        if (status == Libc.TIOCPKT_DATA) {
+          if (n > 1) hub.fromHost(buf.getByteArray(1, (int) n - 1));
+        } else if ((status & Libc.TIOCPKT_FLUSHREAD) != 0 && flushes) {
+          onFlushRead();
+        }
         continue;
       }
       if (n == 0) return false;
@@ -301,39 +425,70 @@ final class PtyTransport implements Transport, Client {
     }
   }
 
+  /** The client flushed its input; see the class comment. */
+  private void onFlushRead() {
+    if (state != LIVE || !hub.replaysBacklog()) return;
+    if (!Libc.MAC && readSinceReplay) return; // it had read what it was given: a flush of its own choosing
+    hub.replay(this, this::replay);
+  }
+
+  /**
+   * Under the hub's lock: the client lost what it had, so it gets {@code backlog} again and then the
+   * rest. Nothing reached it after its flush (sends hold back while a flush report waits), so the
+   * backlog is exactly what it lacks.
+   */
+  private void replay(byte[] backlog) {
+    synchronized (this) {
+      if (released) return;
+      pending.clear(); // all of it is in the backlog
+      readSinceReplay = false;
+      queue(backlog); // goes out on POLLOUT
+    }
+  }
+
   private void flushPending() {
     synchronized (this) {
-      if (released || pending.size() == 0) return;
-      int n = writeMaster(pending.peek());
-      if (n < 0) {
-        dropped.addAndGet(pending.size());
-        pending.clear();
-      } else if (n == 0) {
-        stalled = true; // POLLOUT without room: wait for the next tick instead of spinning
-      } else {
-        pending.skip(n);
-      }
+      flushPendingLocked();
     }
+  }
+
+  private void flushPendingLocked() {
+    if (released || pending.size() == 0) return;
+    int n = writeMaster(pending.peek());
+    if (n < 0) {
+      dropped.addAndGet(pending.size());
+      pending.clear();
+    } else if (n == 0) {
+      // POLLOUT without room: leave POLLOUT out until the client reads or the next send, not to spin
+      stalled = true;
+    } else {
+      stalled = false;
+      pending.skip(n);
+    }
+  }
+
+  /** A first open file of the slave appeared: a client. */
+  private void clientArrived() {
+    if (hungUp()) return; // opened and closed again already; its close event follows
+    readMaster(false); // a flush the client made before now cannot have touched the backlog it gets next
+    attach();
   }
 
   private void attach() {
     state = LIVE;
-    generation++;
+    arrivals++;
+    readSinceReplay = false;
     hub.attach(this);
-  }
-
-  /** Called by a send that found no client; returns true: the poller must be woken to act on it. */
-  private boolean reportGone() {
-    goneGeneration = generation;
-    return true;
   }
 
   private void hangUp() {
     if (state == DETACHED) return;
     state = DETACHED;
+    if (!hub.replaysBacklog()) return; // a data port's output is for whoever holds the slave when it goes out
     hub.detach(this);
     synchronized (this) {
       pending.clear(); // for the client that left; the next one gets the backlog instead
+      stalled = false;
     }
   }
 
@@ -384,13 +539,13 @@ final class PtyTransport implements Transport, Client {
     private int end;
   }
 
-  private static final int DETACHED = 0, SETTLING = 1, LIVE = 2;
+  private static final int DETACHED = 0, LIVE = 1;
   private static final NativeLong ONE = new NativeLong(1);
-  private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(PortHub.SETTLE_MILLIS);
 
   private final PortSpec spec;
   private final PortHub hub;
-  private final int master; // non-blocking, close-on-exec
+  private final int master; // non-blocking, close-on-exec, in packet mode if packet
+  private final boolean packet; // reads carry a status byte; always on Linux, expected on macOS
   private final int held; // the setup fd of the slave, kept open on macOS only; -1 otherwise
   private final String slave;
   private final Path link; // nullable
@@ -401,14 +556,13 @@ final class PtyTransport implements Transport, Client {
   private final Memory sendPoll = new Memory(Libc.POLLFD_SIZE);
   private final ByteQueue pending = new ByteQueue();
   private boolean closeRequested;
+  private boolean stalled; // POLLOUT was reported but the write made no progress
   private volatile boolean released;
 
-  // written by the poller thread only
-  private volatile int generation; // counts attaches, to tell one client's hang-up from the next's
-  private volatile int goneGeneration = -1; // the generation a send found gone; -1 for none
-
-  // poller thread only (stalled is also read under the lock by wantsPollOut, on the same thread)
+  // poller thread only
   private int state = DETACHED;
-  private long settlingSince;
-  private boolean stalled; // POLLOUT was reported but the write made no progress
+  private int openFiles; // open files of the slave, counted from inotify's open and close events
+  private boolean closing; // the count reached 0 among the events being handled; see settle()
+  private int arrivals; // clients that have attached so far
+  private boolean readSinceReplay; // the client read something after it was last given the backlog
 }

@@ -15,13 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A UART as UDP datagrams, the LuatOS PC simulator's convention ({@code uart_drv_udp.c}, port 9000 + id):
- * each datagram that arrives is received data, and output goes to whoever sent the last one. Until
- * someone has sent, output has nowhere to go and is not sent.
+ * A UART as UDP datagrams: each datagram that arrives is received data. With a fixed peer
+ * ({@code udp:9001@19001}) all output goes there from the start, whether or not anyone listens: that
+ * is the LuatOS PC simulator's convention ({@code bsp/pc/port/uart/uart_drv_udp.c}: uart n receives on
+ * port 9000 + n and always sends to 127.0.0.1:19000 + n). Without one ({@code udp:9001}) output goes to
+ * whoever sent the last datagram, and until someone has sent it has nowhere to go and is not sent.
  */
 final class UdpTransport extends SimpleChannelInboundHandler<DatagramPacket> implements Transport, Client {
-  /** Output larger than this is split, well below the 65,507-byte limit of one datagram. */
-  static final int MAX_DATAGRAM = 16 * 1024;
+  /** Output is split into datagrams of at most this, as the simulator's {@code uart_write_udp} splits it. */
+  static final int MAX_DATAGRAM = 512;
   static final int SLACK_BYTES = 256 * 1024;
 
   static UdpTransport open(PortSpec spec, PortHub hub) throws IOException {
@@ -38,6 +40,7 @@ final class UdpTransport extends SimpleChannelInboundHandler<DatagramPacket> imp
           + (cause == null ? "unknown error" : cause.getMessage()), cause);
     }
     t.channel = bound.channel();
+    if (t.peer != null) hub.attach(t); // the simulator's peer is there from the start
     return t;
   }
 
@@ -78,7 +81,7 @@ final class UdpTransport extends SimpleChannelInboundHandler<DatagramPacket> imp
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    peer = packet.sender();
+    if (spec.peerHost() == null) peer = packet.sender();
     if (!attached) {
       attached = true;
       hub.attach(this);
@@ -89,6 +92,8 @@ final class UdpTransport extends SimpleChannelInboundHandler<DatagramPacket> imp
   private UdpTransport(PortSpec spec, PortHub hub) {
     this.spec = spec;
     this.hub = hub;
+    this.peer = spec.peerHost() == null ? null : new InetSocketAddress(spec.peerHost(), spec.peerPort());
+    this.attached = peer != null;
   }
 
   private final PortSpec spec;
@@ -96,6 +101,6 @@ final class UdpTransport extends SimpleChannelInboundHandler<DatagramPacket> imp
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong queued = new AtomicLong();
   private volatile Channel channel;
-  private volatile InetSocketAddress peer; // the last sender, where output goes
+  private volatile InetSocketAddress peer; // where output goes: the fixed peer, or the last sender
   private boolean attached; // event loop only
 }

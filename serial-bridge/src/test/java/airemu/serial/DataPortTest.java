@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fazecast.jSerialComm.SerialPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DataPortTest {
+  /** How often a client opens, to make a write before the poller sees the open likely at least once. */
+  static final int OPENS = 10;
+
   private final BlockingQueue<byte[]> bus = new LinkedBlockingQueue<>();
 
   @Test
@@ -41,6 +45,27 @@ class DataPortTest {
         assertEquals("ping\r\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.ISO_8859_1));
       } finally {
         client.closePort();
+      }
+    }
+  }
+
+  @Test
+  void aPtyClientGetsWhatIsWrittenTheMomentItsOpenReturns() throws Exception {
+    Wire.assumePty();
+    try (DataPort uart = DataPort.open("uart1", List.of(PortSpec.parse("pty")), bus::add)) {
+      // The open's event reaches the poller a moment later; a write in between must not be lost.
+      // Whether it falls in between is up to the scheduler, so the client opens a few times.
+      for (int i = 0; i < OPENS; i++) {
+        SerialPort client = SerialPort.getCommPort(uart.endpoints().get(0).device());
+        client.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, Wire.TIMEOUT_MILLIS, 0);
+        InputStream in = client.getInputStream(); // before the open: nothing happens between it and the write
+        try {
+          assertTrue(client.openPort(), "jSerialComm opens the pty slave");
+          uart.write(("now " + i).getBytes(StandardCharsets.US_ASCII));
+          assertEquals("now " + i, new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+        } finally {
+          client.closePort();
+        }
       }
     }
   }
@@ -75,6 +100,22 @@ class DataPortTest {
   }
 
   @Test
+  void theSimulatorsConventionSendsEverythingToTheFixedPeerInDatagramsOf512() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DataPort uart = DataPort.open("uart3", List.of(PortSpec.parse("udp:0@" + peer.getLocalPort())), bus::add)) {
+      peer.setSoTimeout(Wire.TIMEOUT_MILLIS);
+      uart.write(new byte[1300]); // before anyone sent: the simulator sends at once, to 19000+id
+      assertEquals(List.of(512, 512, 276), List.of(receive(peer).length, receive(peer).length, receive(peer).length));
+
+      byte[] ping = {'p', 'i', 'n', 'g'};
+      sender.send(new DatagramPacket(ping, ping.length, InetAddress.getLoopbackAddress(), uart.endpoints().get(0).localPort()));
+      echo(uart, ping.length);
+      assertArrayEquals(ping, receive(peer)); // to the peer, not back to whoever sent
+    }
+  }
+
+  @Test
   void anExistingSerialPortCarriesBytesBothWays() throws Exception {
     Wire.assumePty(); // the "existing port" is the slave of one of our ptys, as a socat pair end would be
     BlockingQueue<byte[]> far = new LinkedBlockingQueue<>();
@@ -104,6 +145,12 @@ class DataPortTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LogPort.open(List.of(PortSpec.parse("udp:9000")), Wire.options()));
     assertTrue(e.getMessage().contains("udp is for data UARTs only"), e.getMessage());
+  }
+
+  private static byte[] receive(DatagramSocket socket) throws IOException {
+    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+    socket.receive(p);
+    return Arrays.copyOf(p.getData(), p.getLength());
   }
 
   /** Plays the device: takes {@code n} bytes off the bus and writes them back. */

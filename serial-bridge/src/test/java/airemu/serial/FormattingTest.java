@@ -1,6 +1,11 @@
 package airemu.serial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import airemu.core.LogRecord;
+import java.io.InputStream;
+import java.net.Socket;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -31,6 +36,24 @@ class FormattingTest {
     assertEquals("[2026-01-01 00:00:00.123] I/user.long first half", format(f, "I/user.long first half"));
     assertEquals(" second half\r\n", format(f, " second half\n"));
     assertEquals("[2026-01-01 00:00:00.123] a\r\n[2026-01-01 00:00:00.123] b\r\n", format(f, "a\nb\n"));
+  }
+
+  @Test
+  void aShellReplyWaitsForTheLogLineItWouldCutAndKeepsItsOwnLineEnds() throws Exception {
+    LogPort.Options options = Wire.options().withTimestamps(true).withZone(ZoneOffset.UTC);
+    try (LogPort port = LogPort.open(PortSpec.parseList("tcp:0"), options)) {
+      port.write(new LogRecord(0, WALL, bytes("I/user.long first half"))); // a long print, flushed in pieces
+      port.hub().fromHost(bytes("AT+CGSN\r\n")); // answered now, on the wire once the line is whole
+      port.write(new LogRecord(0, WALL, bytes(" second half\n")));
+      try (Socket viewer = SocketPortTest.connect(port)) {
+        InputStream in = viewer.getInputStream();
+        assertEquals("[2026-01-01 00:00:00.123] I/user.long first half second half\r\n", Wire.readLine(in));
+        String stamp = "\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}] ";
+        assertTrue(Wire.readLine(in).matches(stamp + "AT\\+CGSN\r\n")); // the echo: the line as received
+        assertTrue(Wire.readLine(in).matches(stamp + "\r\n")); // and the CRLF after it
+        assertTrue(Wire.readLine(in).matches(stamp + "\\+CGSN=0123456789ABCDEF\n")); // a bare LF, untranslated
+      }
+    }
   }
 
   @Test

@@ -22,6 +22,8 @@ class PortSpecTest {
       "tcp:[::1]:7000               | tcp:[::1]:7000",
       "rfc2217:0                    | rfc2217:127.0.0.1:0",
       "udp:9001                     | udp:127.0.0.1:9001",
+      "udp:9001@19001               | udp:127.0.0.1:9001@127.0.0.1:19001",
+      "udp:0.0.0.0:9001@[::1]:19001 | udp:0.0.0.0:9001@[::1]:19001",
       "serial:COM5                  | serial:COM5@115200",
       "serial:/dev/ttyUSB0@921600   | serial:/dev/ttyUSB0@921600",
       "serial:/dev/serial/by-path/pci-0000:00:14.0-usb-0:2:1.0@2000000 | serial:/dev/serial/by-path/pci-0000:00:14.0-usb-0:2:1.0@2000000",
@@ -40,6 +42,11 @@ class PortSpecTest {
     assertEquals(7000, tcp.port());
     assertNull(PortSpec.parse("pty").path());
     assertEquals(921600, PortSpec.parse("serial:COM3@921600").baud());
+    PortSpec simulator = PortSpec.parse("udp:9003@19003");
+    assertEquals(9003, simulator.port());
+    assertEquals("127.0.0.1", simulator.peerHost());
+    assertEquals(19003, simulator.peerPort());
+    assertNull(PortSpec.parse("udp:9003").peerHost());
   }
 
   @Test
@@ -57,6 +64,8 @@ class PortSpecTest {
       "pty:           | PATH is empty",
       "serial:        | NAME is missing",
       "serial:COM5@x  | BAUD must be a number",
+      "udp:9001@      | PORT is missing",
+      "udp:9001@0     | PEERPORT must be a number 1-65535, not 0",
   })
   void aBadSpecIsOneLineNamingItAndTheAcceptedForms(String spec, String why) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PortSpec.parse(spec));

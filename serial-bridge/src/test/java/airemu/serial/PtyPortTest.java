@@ -60,7 +60,7 @@ class PtyPortTest {
       SerialPort client = Wire.openSerial(link.toString());
       try {
         send(client.getOutputStream(), "ATI\r\n");
-        assertEquals(List.of("ATI\r\n", BANNER + "\r\n"), readUntil(client.getInputStream(), BANNER + "\r\n"));
+        assertEquals(List.of("ATI\r\n", "\r\n", BANNER + "\r\n"), readUntil(client.getInputStream(), BANNER + "\r\n"));
       } finally {
         client.closePort();
       }
@@ -85,7 +85,28 @@ class PtyPortTest {
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options())) {
       port.write(record("I/user.main hello pyserial\n"));
       List<String> got = Wire.python(Wire.PYSERIAL_CLIENT, port.endpoints().get(0).device());
-      assertEquals(List.of("b'I/user.main hello pyserial\\r\\n'", "b'ATI\\r\\n'", "b'" + BANNER + "\\r\\n'"), got);
+      assertEquals(List.of("b'I/user.main hello pyserial\\r\\n'", "b'ATI\\r\\n'", "b'\\r\\n'", "b'" + BANNER + "\\r\\n'"), got);
+    }
+  }
+
+  @Test
+  void aViewerThatThrowsAwayTheBacklogUnreadGetsItAgainOnce() throws Exception {
+    // What pyserial does when it opens, made certain: wait until the backlog is there, then flush it.
+    String script = String.join("\n",
+        "import os, sys, select, termios",
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)",
+        "assert select.select([fd], [], [], 20)[0], 'no backlog'",
+        "termios.tcflush(fd, termios.TCIFLUSH)",
+        "os.write(fd, b'AT\\r\\n')",
+        "got = b''",
+        "while not got.endswith(b'OK\\r\\n') and select.select([fd], [], [], 20)[0]:",
+        "    got += os.read(fd, 4096)",
+        "print(repr(got))");
+    Wire.assumePython();
+    try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options().withEcho(false))) {
+      port.write(record("I/user.main hello 1\n"));
+      List<String> got = Wire.python(script, port.endpoints().get(0).device());
+      assertEquals(List.of("b'I/user.main hello 1\\r\\nOK\\r\\n'"), got);
     }
   }
 
@@ -124,9 +145,10 @@ class PtyPortTest {
       try {
         send(client.getOutputStream(), "ATE0\r\nAT+FOO\r\nAT+CGSN\r\nAT+RESET\r\n");
         assertEquals("ATE0\r\n", readLine(client.getInputStream())); // echoed while echo was still on
+        assertEquals("\r\n", readLine(client.getInputStream()));
         assertEquals("OK\r\n", readLine(client.getInputStream()));
         assertEquals("ERR\r\n", readLine(client.getInputStream()));
-        assertEquals("+CGSN=0123456789ABCDEF\r\n", readLine(client.getInputStream()));
+        assertEquals("+CGSN=0123456789ABCDEF\n", readLine(client.getInputStream()));
         assertEquals("OK\r\n", readLine(client.getInputStream()));
         assertTrue(reset.await(Wire.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS), "reset callback not run");
       } finally {

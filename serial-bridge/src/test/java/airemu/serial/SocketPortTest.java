@@ -38,7 +38,7 @@ class SocketPortTest {
         port.write(record("I/user.main hello 2\n"));
         assertEquals("I/user.main hello 2\r\n", readLine(in));
         send(s.getOutputStream(), "ATI\r");
-        assertEquals(List.of("ATI\r\n", BANNER + "\r\n"), readUntil(in, BANNER + "\r\n"));
+        assertEquals(List.of("ATI\r\r\n", BANNER + "\r\n"), readUntil(in, BANNER + "\r\n"));
       }
     }
   }
@@ -55,7 +55,7 @@ class SocketPortTest {
 
         try (Socket late = connect(port)) {
           // Everything the port sent so far, the first client's shell exchange included, as on one wire.
-          assertEquals(List.of("AT\r\n", "OK\r\n", "line 1\r\n", "line 2\r\n"), readN(late.getInputStream(), 4));
+          assertEquals(List.of("AT\r\n", "\r\n", "OK\r\n", "line 1\r\n", "line 2\r\n"), readN(late.getInputStream(), 5));
           port.write(record("line 3\n"));
           assertEquals("line 3\r\n", readLine(late.getInputStream()));
           assertEquals("line 3\r\n", readLine(early.getInputStream()));
@@ -114,7 +114,7 @@ class SocketPortTest {
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("tcp:0")), Wire.options())) {
       port.write(record("I/user.main via socket\n"));
       List<String> got = Wire.python(Wire.PYSERIAL_CLIENT, "socket://127.0.0.1:" + port.endpoints().get(0).localPort());
-      assertEquals(List.of("b'I/user.main via socket\\r\\n'", "b'ATI\\r\\n'", "b'" + BANNER + "\\r\\n'"), got);
+      assertEquals(List.of("b'I/user.main via socket\\r\\n'", "b'ATI\\r\\n'", "b'\\r\\n'", "b'" + BANNER + "\\r\\n'"), got);
     }
   }
 
@@ -126,7 +126,7 @@ class SocketPortTest {
       Endpoint endpoint = port.endpoints().get(0);
       assertEquals("rfc2217://127.0.0.1:" + endpoint.localPort(), endpoint.address());
       List<String> got = Wire.python(Wire.PYSERIAL_CLIENT, endpoint.address());
-      assertEquals(List.of("b'I/user.main via rfc2217 \\xc3\\xbf\\r\\n'", "b'ATI\\r\\n'", "b'" + BANNER + "\\r\\n'"), got);
+      assertEquals(List.of("b'I/user.main via rfc2217 \\xc3\\xbf\\r\\n'", "b'ATI\\r\\n'", "b'\\r\\n'", "b'" + BANNER + "\\r\\n'"), got);
     }
   }
 

@@ -18,23 +18,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What the tests share: real clients, line reading with generous timeouts, and a pyserial runner. */
-final class Wire {
+/**
+ * What the tests share, here and in the modules above (through this module's test jar): real clients,
+ * line reading with generous timeouts, and a pyserial runner.
+ */
+public final class Wire {
   /** How long any single wait may take before the test fails; far above what a healthy run needs. */
-  static final int TIMEOUT_MILLIS = 20_000;
-  static final String BANNER = "LuatOS-SoC_V2050_EC718PM";
-  static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  public static final int TIMEOUT_MILLIS = 20_000;
+  public static final String BANNER = "LuatOS-SoC_V2050_EC718PM";
+  public static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
-  static LogRecord record(String text) {
+  public static LogRecord record(String text) {
     return new LogRecord(0, 0, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  static LogPort.Options options() {
+  public static LogPort.Options options() {
     return LogPort.Options.of(BANNER).withUniqueId("0123456789ABCDEF");
   }
 
   /** Reads up to and including the next {@code \n}; the text is byte-for-byte (ISO-8859-1). */
-  static String readLine(InputStream in) throws IOException {
+  public static String readLine(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     for (;;) {
       int b = in.read();
@@ -45,7 +48,7 @@ final class Wire {
   }
 
   /** Reads lines until one equals {@code wanted}; returns all of them, the wanted one last. */
-  static List<String> readUntil(InputStream in, String wanted) throws IOException {
+  public static List<String> readUntil(InputStream in, String wanted) throws IOException {
     List<String> lines = new ArrayList<>();
     String line;
     do {
@@ -55,23 +58,23 @@ final class Wire {
     return lines;
   }
 
-  static void send(OutputStream out, String text) throws IOException {
+  public static void send(OutputStream out, String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
   /** Sends {@code AT} and reads up to the {@code OK}: afterwards the client is attached for sure. */
-  static void handshake(InputStream in, OutputStream out) throws IOException {
+  public static void handshake(InputStream in, OutputStream out) throws IOException {
     send(out, "AT\r\n");
     readUntil(in, "OK\r\n");
   }
 
-  static void assumePty() {
+  public static void assumePty() {
     assumeTrue(Platform.isLinux() || Platform.isMac(), "pty ports need Linux or macOS");
   }
 
   /** Opens a pty slave (or a link to it) as a serial terminal would, with blocking reads that time out. */
-  static SerialPort openSerial(String path) {
+  public static SerialPort openSerial(String path) {
     SerialPort port = SerialPort.getCommPort(path);
     port.setComPortParameters(921600, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
     port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, TIMEOUT_MILLIS, 0);
@@ -79,30 +82,25 @@ final class Wire {
     return port;
   }
 
-  static boolean hasPyserial() {
+  public static boolean hasPyserial() {
     Boolean known = pyserial;
-    if (known == null) {
-      try {
-        Process p = new ProcessBuilder(PYTHON, "-c", "import serial").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        known = p.waitFor(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) && p.exitValue() == 0;
-      } catch (IOException e) {
-        known = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        known = false;
-      }
-      pyserial = known;
-    }
+    if (known == null) pyserial = known = pythonRuns("import serial");
     return known;
   }
 
-  static void assumePyserial() {
+  /** Skips the test where {@link #PYTHON} does not run at all. */
+  public static void assumePython() {
+    Boolean known = python;
+    if (known == null) python = known = pythonRuns("pass");
+    assumeTrue(known, PYTHON + " does not run");
+  }
+
+  public static void assumePyserial() {
     assumeTrue(hasPyserial(), "pyserial is not installed for " + PYTHON + " (Debian: python3-serial)");
   }
 
   /** Runs {@code python3 -c script args...}; returns stdout lines, failing with stderr if it exits non-zero. */
-  static List<String> python(String script, String... args) throws IOException, InterruptedException {
+  public static List<String> python(String script, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(PYTHON, "-c", script));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).start();
@@ -124,7 +122,7 @@ final class Wire {
    * The pyserial client the tests run: opens the URL or device, reads one line, sends {@code ATI} and
    * reads up to the banner, printing each line it got as {@code repr(bytes)}.
    */
-  static final String PYSERIAL_CLIENT = String.join("\n",
+  public static final String PYSERIAL_CLIENT = String.join("\n",
       "import sys, serial",
       "s = serial.serial_for_url(sys.argv[1], baudrate=921600, timeout=" + TIMEOUT_MILLIS / 1000 + ")",
       "print(repr(s.readline()))",
@@ -136,7 +134,21 @@ final class Wire {
       "        break",
       "s.close()");
 
+  private static boolean pythonRuns(String script) {
+    try {
+      Process p = new ProcessBuilder(PYTHON, "-c", script).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private static volatile Boolean pyserial;
+  private static volatile Boolean python;
 
   private Wire() {}
 }
