@@ -93,7 +93,7 @@ public final class LuaFirmware implements Firmware {
 
   /** The VM with the firmware's libraries and the prelude, before any script runs. */
   private void prepareVm() {
-    vm = new Vm();
+    vm = new Vm(this::abandoned);
     Lua L = vm.main();
     for (String lib : List.of("base", "string", "table", "math", "coroutine", "utf8", "debug", "io")) L.openLibrary(lib);
     installHost(L);
@@ -109,6 +109,20 @@ public final class LuaFirmware implements Firmware {
     return runHost(0);
   }
 
+  /**
+   * The watchdog thread gave up the step running this VM (stuck in one native call): the VM goes
+   * inert, the network and UARTs are released (they live outside the VM), and the VM ends as the
+   * module's watchdog reset. The stuck thread closes the VM itself if the call ever returns.
+   */
+  @Override
+  public Step abandon(boolean report) {
+    Step reset = watchdogReset(report);
+    abandoned = true;
+    if (sockets != null) sockets.close();
+    if (uarts != null) uarts.close();
+    return reset;
+  }
+
   @Override
   public void close() {
     if (sockets != null) sockets.close();
@@ -120,6 +134,10 @@ public final class LuaFirmware implements Firmware {
   }
 
   // --- what bindings use -------------------------------------------------------------------------
+
+  private boolean abandoned() {
+    return abandoned;
+  }
 
   Vm vm() {
     return vm;
@@ -179,7 +197,7 @@ public final class LuaFirmware implements Firmware {
       case 'W' -> 3;
       default -> 4;
     };
-    if (logLevel > n) return;
+    if (logLevel > n || abandoned) return;
     device.log((level + "/" + tag + " " + text + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -209,11 +227,13 @@ public final class LuaFirmware implements Firmware {
   /** The host functions the prelude wires into the VM (table H). */
   private void installHost(Lua L) {
     L.newTable();
-    vm.setFunction(L, -1, "watchdog_expired", l -> {
-      l.push(device.watchdog().expired());
+    vm.setControlFunction(L, -1, "must_stop", l -> {
+      String why = stopReason();
+      if (why == null) return 0;
+      l.push(why);
       return 1;
     });
-    vm.setFunction(L, -1, "abort", this::abort);
+    vm.setControlFunction(L, -1, "abort", this::abort);
     vm.setFunction(L, -1, "format_number", l -> {
       l.push(Printf.luaNumber(l.toNumber(1)));
       return 1;
@@ -312,6 +332,7 @@ public final class LuaFirmware implements Firmware {
     L.pop(1);
     L.xMove(host, 1); // main.lua's function becomes the host coroutine's body
     delivered = 0;
+    device.watchdog().feed(); // the script starts: preparing the VM did not count
     return runHost(0);
   }
 
@@ -319,9 +340,11 @@ public final class LuaFirmware implements Firmware {
   private Step runHost(int nargs) {
     try {
       boolean yielded = host.resume(nargs);
+      if (abandoned) return Step.waitForMail(); // nobody is listening: the device went on without this VM
       host.setTop(0);
       if (!yielded) return vmExit(null);
     } catch (LuaException e) {
+      if (abandoned) return Step.waitForMail();
       if (abortKind != null) return aborted();
       return vmError(errorText(host));
     }
@@ -337,12 +360,21 @@ public final class LuaFirmware implements Firmware {
 
   /**
    * take(timeout, first): the next message for rtos.receive. Returns 0 (none yet: yield), 3 (let
-   * other devices run), 1 + values to return, or 2 + a function and its arguments to call.
+   * other devices run), 1 + values to return, 2 + a function and its arguments to call, or 4 + why
+   * the VM must stop now.
    */
   private int take(Lua L) {
     boolean first = L.toBoolean(2);
     long now = device.clock().nanoTime();
     if (first) {
+      // the script is back in the main loop: the watchdog is fed, unless its time already ran out
+      String why = stopReason();
+      if (why != null) {
+        L.push(4);
+        L.push(why);
+        return 2;
+      }
+      device.watchdog().feed();
       long timeout = Args.checkInteger(L, 1);
       // the firmware holds the timeout unsigned: -1 (rtos.INF_TIMEOUT) and any negative wait forever
       receiveDeadline = timeout < 0 ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(timeout);
@@ -403,16 +435,33 @@ public final class LuaFirmware implements Firmware {
   }
 
   private Step aborted() {
-    switch (abortKind) {
-      case "exit":
-        return Step.exit(abortCode);
-      case "reboot":
-        return Step.reboot("rtos.reboot()", REBOOT_TIME_MILLIS);
-      default:
-        long ms = device.watchdog().timeoutMillis();
-        clog('E', "wdt", "watchdog reset: the script ran " + ms + " ms without yielding");
-        return Step.vmExit("watchdog: the script ran " + ms + " ms without yielding", REBOOT_TIME_MILLIS, 1);
-    }
+    return switch (abortKind) {
+      case "exit" -> Step.exit(abortCode);
+      case "reboot" -> Step.reboot("rtos.reboot()", REBOOT_TIME_MILLIS);
+      case "watchdog" -> watchdogReset(true);
+      default -> Step.waitForMail(); // "host": the device stops or reboots as it was asked
+    };
+  }
+
+  /**
+   * Why the VM must stop now, or null: asked by the VM hook between instructions and by rtos.receive.
+   * "watchdog" when this call bites the expired watchdog (and must say so), "abandoned" when the
+   * watchdog thread bit first or gave this VM up, "host" when the device is to stop or reboot.
+   */
+  private String stopReason() {
+    if (abandoned) return "abandoned";
+    airemu.core.Watchdog wd = device.watchdog();
+    if (wd.bite()) return "watchdog";
+    if (wd.bitten()) return "abandoned";
+    if (device.stopOrRebootPending()) return "host";
+    return null;
+  }
+
+  /** The module's watchdog reset: its log line (when {@code report}), then the VM ends and a module reboots. */
+  private Step watchdogReset(boolean report) {
+    long ms = device.watchdog().timeoutMillis();
+    if (report) clog('E', "wdt", "watchdog reset: the script ran " + ms + " ms without yielding");
+    return Step.vmExit("watchdog: the script ran " + ms + " ms without yielding", REBOOT_TIME_MILLIS, 1);
   }
 
   /** A Lua error reached the top: the module's error lines, then the VM exits. */
@@ -497,7 +546,8 @@ public final class LuaFirmware implements Firmware {
   private int logLevel = 1; // shared with log.setLevel: C lines obey it too
   private long wallOffsetMillis; // device wall clock minus host wall clock (moved by network time)
   private int timezoneQuarters = 32;
-  private String abortKind; // why the VM is being stopped: watchdog, exit, reboot
+  private String abortKind; // why the VM is being stopped: watchdog, exit, reboot, host, abandoned
+  private volatile boolean abandoned; // given up by the watchdog thread: the VM is inert (see abandon)
   private int abortCode;
   UartLib uarts; // the uart library of this boot, which handles UartReceived
 }

@@ -27,25 +27,25 @@ local P = {} -- what the host gets back
 ---------------------------------------------------------------------------------------------------
 local ABORT -- the error value that unwinds the VM once it is stopping
 local HOOK_EVERY = 100000
-local watchdog_expired, host_abort = H.watchdog_expired, H.abort
+local must_stop, host_abort = H.must_stop, H.abort -- must_stop(): nil, or why the VM stops now
 local collect = collectgarbage
 local heap_limit_kb = math.huge -- the board's Lua heap; set by the host once the firmware is loaded
 
--- Runs every HOOK_EVERY instructions of every thread: the watchdog, and the module's fixed Lua heap
--- (an allocation past it fails with "not enough memory"; without it a runaway script could take
--- the host's memory before the watchdog fires).
+-- Runs every HOOK_EVERY instructions of every thread: the watchdog (and a stop or reboot asked from
+-- outside), and the module's fixed Lua heap (an allocation past it fails with "not enough memory";
+-- without it a runaway script could take the host's memory before the watchdog fires).
 local hook
 hook = function()
   if ABORT == nil then
-    if watchdog_expired() then
-      ABORT = host_abort("watchdog")
-    else
+    local why = must_stop()
+    if why == nil then
       if collect("count") > heap_limit_kb then
         collect("collect")
         if collect("count") > heap_limit_kb then error("not enough memory", 0) end
       end
       return
     end
+    ABORT = host_abort(why)
   end
   sethook(hook, "", 1)
   error(ABORT, 0)
@@ -440,7 +440,8 @@ package.loaded._G = G
 ---------------------------------------------------------------------------------------------------
 -- rtos.receive: the main loop's one blocking call. In the host coroutine, waiting yields to the host.
 -- take() answers: 0 = nothing yet, 3 = let other devices run, 1 = return these values,
--- 2 = call this function with these arguments (a firmware handler such as sys_pub or a callback).
+-- 2 = call this function with these arguments (a firmware handler such as sys_pub or a callback),
+-- 4 = the VM stops now, for this reason (the watchdog bit, or the device stops or reboots).
 ---------------------------------------------------------------------------------------------------
 local take = H.take
 
@@ -451,6 +452,7 @@ local function deliver(kind, ...)
     f(select(2, ...))
     return
   end
+  if kind == 4 then abort_now((...)) end
   co_yield() -- kind 0 or 3: only ever returned to the host coroutine
   return deliver(take(nil, false))
 end
