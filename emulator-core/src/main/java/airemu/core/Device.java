@@ -353,7 +353,6 @@ public final class Device {
         }
       }
     }
-    if (step.kind == Step.Kind.YIELD) runState.set(RUNNING_WOKEN);
   }
 
   private void afterStep(Step step) {
@@ -361,13 +360,24 @@ public final class Device {
       runState.set(IDLE);
       return;
     }
-    if (runState.compareAndSet(RUNNING, IDLE)) {
-      // Mail posted between the firmware's last look and now must not be lost.
-      if ((hasMail() && lifecycle.get() == RUNNING_VM) || stopOrRebootPending()) wake();
-      return;
+    if (step == null || step.kind != Step.Kind.YIELD) {
+      // Woken while running: often by mail the step took itself (its own timers and network post to
+      // it), which is no reason to step again. Go idle, then look once more, so nothing is lost.
+      if (runState.compareAndSet(RUNNING, IDLE) || runState.compareAndSet(RUNNING_WOKEN, IDLE)) {
+        if (hasWork()) wake();
+        return;
+      }
     }
-    runState.set(QUEUED); // woken while running, or the firmware yielded its turn
+    runState.set(QUEUED); // the firmware yielded its turn: step again after the others
     scheduler.execute(stepTask);
+  }
+
+  /** Whether the device needs a step: mail, a passed deadline, a boot, a stop or reboot. Stepping thread. */
+  private boolean hasWork() {
+    int life = lifecycle.get();
+    if (stopOrRebootPending() || life == BOOTING) return true;
+    if (life != RUNNING_VM) return false;
+    return hasMail() || (deadlineNanos != Long.MAX_VALUE && clock().nanoTime() - deadlineNanos >= 0);
   }
 
   private void rebootAfter(long delayMillis) {
