@@ -26,9 +26,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,15 +42,27 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", description = {"Boots a LuatOS project on an emulated board and prints the module's log.",
     "With no PATH, runs the bundled demo. Press Ctrl-C to stop a run that has no end condition."},
-    footer = {"", "Exit codes: 0 the run ended as asked, 1 the script failed (Lua VM error, watchdog, --fail line),",
-        "            2 usage or configuration error, 3 the timeout passed before every --expect text was seen.",
+    footer = {"", "Exit codes:",
+        "  0  the run ended as asked: every --expect text appeared; without --expect,",
+        "     the timeout passed, main.lua returned or the script called os.exit(0)",
+        "  1  the script failed: a Lua VM error, a watchdog reset, a --fail line",
+        "  2  a usage or configuration error (one line on stderr says what)",
+        "  3  an --expect text never appeared: the timeout passed, or the VM exited",
+        "     without an error first (main.lua returned)",
+        "  n  the script called os.exit(n); missing --expect texts are only reported",
         "", "Examples:",
-        "  airemu run                                     the bundled demo on the default board",
-        "  airemu run --board air8101 myproject/           a project folder with main.lua",
-        "  airemu run --timeout 30s --expect 'connected' app/   CI: succeed once a line contains 'connected'",
-        "  airemu run --fail 'E/' --timeout 1m app/          CI: fail on the first error log line",
-        "  airemu run --on-crash reboot app/               reboot after a Lua error, as a module does",
-        "  airemu run --host netlab.luatos.com=192.168.1.20 app/   talk to your own server instead of the embedded echo"})
+        "  airemu run",
+        "      the bundled demo on the default board (Air780EPM)",
+        "  airemu run --board air8101 myproject/",
+        "      a project folder with main.lua, on an Air8101",
+        "  airemu run --timeout 30s --expect 'connected' app/",
+        "      CI: succeed once a line contains 'connected', exit 3 if none does",
+        "  airemu run --fail 'E/' --timeout 1m app/",
+        "      CI: fail on the first error log line",
+        "  airemu run --on-crash reboot app/",
+        "      reboot after a Lua error, as a module does",
+        "  airemu run --host netlab.luatos.com=192.168.1.20 app/",
+        "      talk to your own server instead of the embedded echo peer"})
 final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_ON_CRASH = "stop";
   static final String DEFAULT_WATCHDOG = "5s";
@@ -157,11 +167,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--expect", paramLabel = "TEXT",
       description = "End the run with exit 0 once log lines containing each given TEXT have appeared (repeatable), "
-          + "e.g. --expect 'I/user.main connected'.")
+          + "e.g. --expect 'I/user.main connected'. Exit 3 if the timeout passes or the VM exits first.")
   List<String> expect = new ArrayList<>();
 
   @Option(names = "--fail", paramLabel = "TEXT",
-      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable), e.g. --fail 'E/'.")
+      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable), e.g. --fail 'E/'; "
+          + "stderr names the text and the line.")
   List<String> fail = new ArrayList<>();
 
   @Option(names = "--plain", description = "Print log lines as the module writes them, without the prefix of wall time "
@@ -257,8 +268,9 @@ final class RunCommand implements Callable<Integer> {
       default -> throw new ConfigException("--on-crash must be 'stop' or 'reboot', not '" + onCrash + "'");
     };
     long timeoutMillis = timeout == null ? -1 : option("--timeout", timeout);
+    if (timeoutMillis == 0) throw new ConfigException("--timeout must be longer than 0ms, e.g. --timeout 30s");
     long watchdogMillis = option("--watchdog", watchdog);
-    if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms");
+    if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms, e.g. --watchdog 5s");
     BoardProfile profile = BoardProfiles.find(board);
     Project project = path == null ? Demo.project() : Project.open(path);
     // a fresh folder per run, made on first use (Files.createTempDirectory would seed SecureRandom at start-up)
@@ -274,7 +286,7 @@ final class RunCommand implements Callable<Integer> {
   private int run(BoardProfile profile, Project project, Path storage, Device.CrashPolicy policy, long timeoutMillis,
       long watchdogMillis) throws Exception {
     Console console = new Console(out, !plain);
-    Set<String> pending = new LinkedHashSet<>(expect);
+    RunEnd end = new RunEnd(expect, fail);
     LogPort.LineEnding eol;
     try {
       eol = LogPort.LineEnding.parse(logPortEol);
@@ -301,14 +313,18 @@ final class RunCommand implements Callable<Integer> {
               ports.log(record);
               console.print(record);
               if (events[0] != null) events[0].log(record);
-              String text = record.text();
-              for (String f : fail) {
-                if (text.contains(f)) {
-                  d.stop(ExitCode.SCRIPT_FAILED);
-                  return;
-                }
-              }
-              if (!pending.isEmpty() && pending.removeIf(text::contains) && pending.isEmpty()) d.stop(ExitCode.OK);
+              int stop = end.line(record.text());
+              if (stop >= 0) d.stop(stop);
+            }
+
+            @Override
+            public void onCrash(Device d, String reason) {
+              end.vmExited();
+            }
+
+            @Override
+            public void onBoot(Device d, int bootCount) {
+              end.booted();
             }
           });
       if (!logPorts.isEmpty()) {
@@ -332,7 +348,7 @@ final class RunCommand implements Callable<Integer> {
       if (http != null) err.println("airemu: control API on http://127.0.0.1:" + http.port() + "/ (GET /status, POST /command, GET /events)");
       if (System.console() != null) ConsoleControl.start(new java.io.InputStreamReader(System.in), err, controls, events[0]);
       try {
-        int code = runDevice(device, runner, timeoutMillis, pending);
+        int code = runDevice(device, runner, timeoutMillis, end);
         events[0].exit(code);
         return code;
       } finally {
@@ -342,22 +358,24 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runDevice(Device device, ScenarioRunner runner, long timeoutMillis, Set<String> pending) throws Exception {
-    Thread hook = new Thread(() -> device.stop(130), "airemu-shutdown");
+  private int runDevice(Device device, ScenarioRunner runner, long timeoutMillis, RunEnd end) throws Exception {
+    Thread hook = new Thread(() -> device.stop(ExitCode.INTERRUPTED), "airemu-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     device.start();
     if (runner != null) runner.start();
     int code;
     try {
-      code = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      code = pending.isEmpty() ? ExitCode.OK : ExitCode.TIMEOUT;
-      device.stop(code);
-      device.stopped().get(5, TimeUnit.SECONDS);
-      if (code == ExitCode.TIMEOUT) {
-        err.println("airemu: timeout after " + timeout + " before a line containing: "
-            + String.join(", ", pending));
+      int stopped;
+      String timedOut = null;
+      try {
+        stopped = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        timedOut = timeout;
+        device.stop(ExitCode.OK);
+        // a step stuck in one call is given up a moment after the stop (Scheduler): this cannot wait long
+        stopped = device.stopped().get(5, TimeUnit.SECONDS);
       }
+      code = end.finish(stopped, timedOut, err);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
