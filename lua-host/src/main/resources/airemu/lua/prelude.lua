@@ -337,7 +337,9 @@ end
 loadstring = load
 
 local function chunk_name(path)
-  -- files in /luadb/ read as the firmware built by LuaTools shows them: "main.lua:12:"
+  -- files in /luadb/ read as LuaTools builds them for a module: "main.lua:12:". On a module,
+  -- log.style(1) prints "D/main.lua:40" (the firmware skips the first character of the chunk's source,
+  -- luat_lib_log.c add_debug_info), so the source is "@main.lua", without the /luadb/ folder.
   if string_sub(path, 1, 7) == "/luadb/" then return "@" .. string_sub(path, 8) end
   return "@" .. path
 end
@@ -369,7 +371,9 @@ local package = {
 }
 G.package = package
 
--- Firmware libraries are stripped bytecode on the module: no file or line in their errors.
+-- Firmware libraries are stripped bytecode on the module: no file or line in their errors. The
+-- firmware's sys.lua is luac output without a source name or line info (luat/vfs/
+-- luat_inline_libs_64bit_size32.c), so assert(false, tb) in its error timer adds no "sys.lua:N:".
 local function load_stripped(src, name)
   local f, err = raw_load(src, "=" .. name, "t")
   if f == nil then error(err, 0) end
