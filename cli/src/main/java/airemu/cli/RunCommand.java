@@ -297,7 +297,7 @@ final class RunCommand implements Callable<Integer> {
     Environment environment = DeviceSetup.calm(profile, timeline == null ? 0 : timeline.seed());
     Events[] events = new Events[1]; // made with the device, which the listener below must not wait for
     var firmware = new java.util.concurrent.atomic.AtomicReference<LuaFirmware>(); // of the current boot
-    try (EmbeddedNetwork network = EmbeddedNetwork.start(hosts, echoPort, !noPeers);
+    try (EmbeddedNetwork network = EmbeddedNetwork.open(hosts, echoPort, !noPeers);
         Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
       DeviceSetup setup = DeviceSetup.of(profile, project, storage).withUarts(ports).withNetwork(network.options())
@@ -348,6 +348,7 @@ final class RunCommand implements Callable<Integer> {
       if (http != null) err.println("airemu: control API on http://127.0.0.1:" + http.port() + "/ (GET /status, POST /command, GET /events)");
       if (System.console() != null) ConsoleControl.start(new java.io.InputStreamReader(System.in), err, controls, events[0]);
       try {
+        scheduler.timers().scheduleAfter(EmbeddedNetwork.PEERS_AFTER_MILLIS, TimeUnit.MILLISECONDS, network::startPeers);
         int code = runDevice(device, runner, timeoutMillis, end);
         events[0].exit(code);
         return code;

@@ -172,12 +172,24 @@ public final class BoardProfiles {
     return new BoardProfile.Wifi(support, aps);
   }
 
+  /** A built-in profile: as the build compiled it, or from its YAML when that changed since ({@link CompiledBoards}). */
   private static BoardProfile builtIn(String id) throws ConfigException {
+    String yaml = builtInYaml(id);
+    Optional<BoardProfile> compiled = CompiledBoards.find(id, yaml);
+    return compiled.isPresent() ? compiled.get() : parse(builtInSource(id), id, yaml);
+  }
+
+  static String builtInYaml(String id) {
     try (InputStream in = resource(id + ".yaml")) {
-      return parse("builtin:" + id + ".yaml", id, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("built-in board " + id + " unreadable", e);
     }
+  }
+
+  /** How a built-in profile names its file in errors and in {@link BoardProfile#source()}. */
+  static String builtInSource(String id) {
+    return "builtin:" + id + ".yaml";
   }
 
   private static InputStream resource(String name) throws IOException {

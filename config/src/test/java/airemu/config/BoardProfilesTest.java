@@ -48,6 +48,17 @@ class BoardProfilesTest {
   }
 
   @Test
+  void theCompiledBuiltInBoardsAreTheirYamlParsedAndAnEditedYamlWins() throws Exception {
+    for (String id : BoardProfiles.builtInIds()) {
+      String yaml = BoardProfiles.builtInYaml(id);
+      BoardProfile parsed = BoardProfiles.parse(BoardProfiles.builtInSource(id), id, yaml);
+      assertThat(CompiledBoards.find(id, yaml)).as(id).contains(parsed);
+      assertThat(BoardProfiles.find(id)).isEqualTo(parsed);
+      assertThat(CompiledBoards.find(id, yaml + "# edited since the build\n")).as(id).isEmpty();
+    }
+  }
+
+  @Test
   void anUnknownBoardListsTheKnownOnes() {
     assertThatThrownBy(() -> BoardProfiles.find("air999")).isInstanceOf(ConfigException.class)
         .hasMessage("unknown board 'air999'; known boards: air780e, air780ep, air780epm, air780ehm, air780ehv, air8000, air8101 "

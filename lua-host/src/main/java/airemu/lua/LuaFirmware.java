@@ -39,43 +39,41 @@ public final class LuaFirmware implements Firmware {
   }
 
   /**
-   * The firmware for a device's boot; the first one takes over the VM that {@link #warmUp} prepared,
-   * if a command line started one.
+   * The firmware for a device's boot; the first one takes over the VM that {@link #warmUp} is
+   * preparing, if a command line started one, and waits for it only after the banner.
    */
   public static LuaFirmware forDevice(Device device, DeviceSetup setup) {
-    java.util.concurrent.CompletableFuture<LuaFirmware> f = prepared;
-    if (f != null) {
-      prepared = null;
-      LuaFirmware fw = f.join();
-      if (fw != null) {
-        fw.attach(device, setup);
-        return fw;
-      }
-    }
-    return new LuaFirmware(device, setup);
+    LuaFirmware fw = WARMING.getAndSet(null);
+    if (fw == null) return new LuaFirmware(device, setup);
+    fw.attach(device, setup); // beside prepareVm on the warm-up thread: they touch different fields
+    return fw;
   }
 
   /**
    * Prepares a VM (natives, libraries, prelude) for the first {@link #forDevice} while a command
-   * line is still parsing its arguments: a device's first boot then only runs the script.
+   * line is still parsing its arguments and setting up: a device's first boot then only runs the script.
    */
   public static void warmUp() {
-    java.util.concurrent.CompletableFuture<LuaFirmware> f = new java.util.concurrent.CompletableFuture<>();
-    prepared = f;
-    LuaFirmware fw = null;
+    LuaFirmware fw = new LuaFirmware(null, null);
+    fw.vmReady = new java.util.concurrent.CompletableFuture<>();
+    WARMING.set(fw);
+    boolean ok = false;
     try {
-      fw = new LuaFirmware(null, null);
       fw.prepareVm();
+      ok = true;
     } catch (RuntimeException | Error e) {
-      if (fw != null) fw.close();
-      fw = null; // the boot builds its own VM and reports the problem there
+      fw.close(); // the boot builds its own VM and reports the problem there
     }
-    f.complete(fw);
+    fw.vmReady.complete(ok);
   }
 
   @Override
   public Step boot() {
-    banner(); // the firmware prints it before the VM exists
+    banner(); // the module prints it before the file system and the VM exist (luat_main.c)
+    if (vmReady != null) {
+      if (!vmReady.join()) vm = null;
+      vmReady = null;
+    }
     if (vm == null) prepareVm();
     memoryLines();
     sockets.start(vm.main());
@@ -527,7 +525,9 @@ public final class LuaFirmware implements Firmware {
   /** A module takes about this long from a reset to running the script again. */
   private static final long REBOOT_TIME_MILLIS = 500;
 
-  private static volatile java.util.concurrent.CompletableFuture<LuaFirmware> prepared; // see warmUp
+  /** The firmware whose VM {@link #warmUp} prepares, until the first {@link #forDevice} takes it. */
+  private static final java.util.concurrent.atomic.AtomicReference<LuaFirmware> WARMING =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   // set once when the firmware is attached to its device, before the boot step reads them
   private Device device;
@@ -536,6 +536,7 @@ public final class LuaFirmware implements Firmware {
   private FileSystem fs;
 
   private Vm vm;
+  private java.util.concurrent.CompletableFuture<Boolean> vmReady; // a warm-up's prepareVm: done (false: it failed)
   private volatile SocketLib sockets; // read by network() from other threads
   private Lua host; // the coroutine running main.lua
   private long hostPointer;
