@@ -65,7 +65,7 @@ public final class BoardProfiles {
   public static BoardProfile find(String nameOrPath) throws ConfigException {
     if (looksLikePath(nameOrPath)) return load(Path.of(nameOrPath));
     String id = nameOrPath.toLowerCase(Locale.ROOT);
-    if (!builtInIds().contains(id)) {
+    if (!CompiledBoards.knows(id) && !builtInIds().contains(id)) {
       throw new ConfigException("unknown board '" + nameOrPath + "'; known boards: " + String.join(", ", builtInIds())
           + " (or give the path of a profile file)");
     }

@@ -66,6 +66,11 @@ public final class CompiledBoards {
     return e != null && e.crc == crc(yaml) ? Optional.of(e.profile) : Optional.empty();
   }
 
+  /** Whether the build compiled a built-in profile {@code id} (spares reading the board index). */
+  static boolean knows(String id) {
+    return entries().containsKey(id);
+  }
+
   private record Entry(int crc, BoardProfile profile) {}
 
   private static Map<String, Entry> entries() {

@@ -136,7 +136,13 @@ class BoardProfilesTest {
     assertThat(Durations.parseMillis("30s")).isEqualTo(30_000);
     assertThat(Durations.parseMillis("2m")).isEqualTo(120_000);
     assertThat(Durations.parseMillis("1h")).isEqualTo(3_600_000);
-    assertThatThrownBy(() -> Durations.parseMillis("10")).hasMessageContaining("invalid duration '10'");
+    assertThat(Durations.parseMillis(" 0s ")).isZero();
+    for (String bad : new String[] {"10", "ms", "1.5s", "-5s", "5 s", "5sec", "", "s5"}) {
+      assertThatThrownBy(() -> Durations.parseMillis(bad)).hasMessage("invalid duration '" + bad
+          + "': write a number and a unit, such as 500ms, 30s, 2m or 1h");
+    }
+    assertThatThrownBy(() -> Durations.parseMillis("99999999999999999999ms")).hasMessageEndingWith("the number is too large");
+    assertThatThrownBy(() -> Durations.parseMillis("9999999999999999h")).hasMessageEndingWith("too long");
   }
 
   private static void assertError(String yaml, String message) {
