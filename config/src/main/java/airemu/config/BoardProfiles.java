@@ -172,11 +172,10 @@ public final class BoardProfiles {
     return new BoardProfile.Wifi(support, aps);
   }
 
-  /** A built-in profile: as the build compiled it, or from its YAML when that changed since ({@link CompiledBoards}). */
+  /** A built-in profile: as the build compiled it ({@link CompiledBoards}), else from its YAML. */
   private static BoardProfile builtIn(String id) throws ConfigException {
-    String yaml = builtInYaml(id);
-    Optional<BoardProfile> compiled = CompiledBoards.find(id, yaml);
-    return compiled.isPresent() ? compiled.get() : parse(builtInSource(id), id, yaml);
+    Optional<BoardProfile> compiled = CompiledBoards.find(id);
+    return compiled.isPresent() ? compiled.get() : parse(builtInSource(id), id, builtInYaml(id));
   }
 
   static String builtInYaml(String id) {
