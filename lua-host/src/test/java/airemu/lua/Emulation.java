@@ -241,7 +241,7 @@ final class Emulation implements AutoCloseable {
     scheduler.close();
   }
 
-  /** Completes with the thread that closed the current boot's VM. */
+  /** Completes with the thread that closed the first boot's VM. */
   CompletableFuture<Thread> vmClosed() {
     return vmClosed;
   }
