@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code startup}: process start to the first log line (the banner) and to a one-line project's
  *       own line, through {@code ./airemu}, as a user runs it.
  *   <li>{@code scale}: 1,000 devices, each running ten tasks that {@code sys.wait(1000)} in a loop:
- *       threads, heap, resident memory and CPU; then the same devices idle (no timers): CPU.
+ *       threads, heap, resident memory and CPU; then the same devices idle (no timers): CPU. Both are
+ *       measured once every device is attached (the cellular attach and the network's time are done).
  *   <li>{@code tasks}: 10,000 tasks in one device, each doing ten {@code sys.wait(10)}: wall time.
  *   <li>{@code socket}: the socket library against a plain Netty client on the same peers: 1 KiB
  *       ping-pong, 64 MiB up paced on TX_OK, 64 MiB down into a zbuff ({@link SocketBench}).
@@ -105,7 +106,9 @@ public final class Bench {
     int devices = 1000;
     Path dir = Files.createTempDirectory("bench-scale");
     Path busy = Files.createDirectories(dir.resolve("busy")), idle = Files.createDirectories(dir.resolve("idle"));
-    Files.writeString(busy.resolve("main.lua"), """
+    // the network's time (NTP_UPDATE, after IP_READY) is the last thing the cellular attach brings
+    String attached = "sys.subscribe('NTP_UPDATE', function() log.info('bench', 'attached') end)\n";
+    Files.writeString(busy.resolve("main.lua"), attached + """
         for i = 1, 10 do
           sys.taskInit(function()
             while true do sys.wait(1000) end
@@ -114,7 +117,7 @@ public final class Bench {
         log.info("bench", "up")
         sys.run()
         """);
-    Files.writeString(idle.resolve("main.lua"), "log.info('bench', 'up') sys.run()");
+    Files.writeString(idle.resolve("main.lua"), attached + "log.info('bench', 'up') sys.run()");
     System.out.printf("scale: %d devices x 10 tasks, each task sys.wait(1000) in a loop%n", devices);
     measureFleet(devices, busy, dir, "busy");
     measureFleet(devices, idle, dir, "idle (sys.run, no timers)");
@@ -124,7 +127,7 @@ public final class Bench {
     BoardProfile board = BoardProfiles.find("air780epm");
     Project project = Project.open(projectDir);
     int threadsBefore = Thread.activeCount();
-    CountDownLatch up = new CountDownLatch(devices);
+    CountDownLatch up = new CountDownLatch(devices), attached = new CountDownLatch(devices);
     long t0 = System.nanoTime();
     try (Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers())) {
       List<Device> all = new ArrayList<>();
@@ -134,6 +137,7 @@ public final class Bench {
               @Override
               public void onLog(Device dev, LogRecord r) {
                 if (r.text().equals("I/user.bench up")) up.countDown();
+                if (r.text().equals("I/user.bench attached")) attached.countDown();
               }
             });
         all.add(d);
@@ -141,6 +145,7 @@ public final class Bench {
       }
       up.await(5, TimeUnit.MINUTES);
       long bootMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      attached.await(5, TimeUnit.MINUTES); // the window below holds no boot and no attach
       System.gc();
       OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();

@@ -32,11 +32,13 @@ final class EmbeddedNetwork implements AutoCloseable {
   static final List<String> NTP_NAMES = List.of("ntp.aliyun.com", "ntp.ntsc.ac.cn", "time1.cloud.tencent.com");
 
   /**
+   * Binds the peers' sockets (the JDK, at once) and maps the names; the peers themselves start later ({@link #startPeers}).
+   *
    * @param hosts {@code NAME=IP[,IP...]} entries of {@code --host}
    * @param echoPort where the echo peer listens on loopback (0: a free port)
    * @param peers false for {@code --no-peers}
    */
-  static EmbeddedNetwork start(List<String> hosts, int echoPort, boolean peers) throws ConfigException {
+  static EmbeddedNetwork open(List<String> hosts, int echoPort, boolean peers) throws ConfigException {
     List<Host> parsed = new ArrayList<>();
     for (String h : hosts) parsed.add(Host.parse(h));
     if (echoPort < 0 || echoPort > 65535) throw new ConfigException("--echo-port must be 0..65535, not " + echoPort);
@@ -58,15 +60,39 @@ final class EmbeddedNetwork implements AutoCloseable {
     return options;
   }
 
+  /**
+   * Starts the peers on their own thread. Netty's start costs ~100 ms of CPU on a cold JVM, which a
+   * small machine needs for the device's boot, so a run calls this once the boot is over
+   * ({@link #PEERS_AFTER_MILLIS}): no adapter is up sooner, and until then the kernel queues what
+   * arrives on the peers' sockets, which are bound already.
+   */
+  synchronized void startPeers() {
+    if (sockets == null || peers != null || closed) return;
+    peers = CompletableFuture.supplyAsync(
+        () -> new Peers(EchoPeer.adopt(sockets.echoTcp, sockets.echoUdp), SntpPeer.adopt(sockets.sntpUdp, System::currentTimeMillis)),
+        r -> {
+          Thread t = new Thread(r, "airemu-peers");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
   @Override
   public void close() {
-    if (peers == null) return;
-    try {
-      Peers p = peers.join();
-      p.echo.close();
-      p.sntp.close();
-    } catch (java.util.concurrent.CompletionException e) {
-      // the peers never started (reported then); their sockets are closed below
+    CompletableFuture<Peers> started;
+    synchronized (this) {
+      closed = true;
+      started = peers;
+    }
+    if (sockets == null) return;
+    if (started != null) {
+      try {
+        Peers p = started.join();
+        p.echo.close();
+        p.sntp.close();
+      } catch (java.util.concurrent.CompletionException e) {
+        // the peers never started (reported then); their sockets are closed below
+      }
     }
     sockets.close();
   }
@@ -74,15 +100,6 @@ final class EmbeddedNetwork implements AutoCloseable {
   private EmbeddedNetwork(NetOptions options, Sockets sockets) {
     this.options = options;
     this.sockets = sockets;
-    // Netty's start costs a few hundred ms on a cold JVM: run it beside the boot, which needs the
-    // peers only once the script connects; until then the kernel queues what arrives
-    this.peers = sockets == null ? null : CompletableFuture.supplyAsync(
-        () -> new Peers(EchoPeer.adopt(sockets.echoTcp, sockets.echoUdp), SntpPeer.adopt(sockets.sntpUdp, System::currentTimeMillis)),
-        r -> {
-          Thread t = new Thread(r, "airemu-peers");
-          t.setDaemon(true);
-          t.start();
-        });
   }
 
   private record Peers(EchoPeer echo, SntpPeer sntp) {}
@@ -186,7 +203,14 @@ final class EmbeddedNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * When a run starts the peers: after the boot (the banner and the script's first lines), well
+   * before the earliest adapter comes up (Ethernet and Wi-Fi 1 s after they are set up, cellular 2 s).
+   */
+  static final long PEERS_AFTER_MILLIS = 500;
+
   private final NetOptions options;
-  private final Sockets sockets;
-  private final CompletableFuture<Peers> peers;
+  private final Sockets sockets; // null with --no-peers
+  private CompletableFuture<Peers> peers; // null until startPeers; guarded by this
+  private boolean closed; // guarded by this
 }

@@ -22,9 +22,11 @@ import picocli.CommandLine.Command;
     description = {"Runs unmodified LuatOS projects on emulated Air780E-family, Air8000 and Air8101 modules.",
         "The VM is the 64-bit LuatOS firmware: Lua 5.3 semantics and the firmware's number printing."},
     subcommands = {RunCommand.class, BoardsCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Examples:", "  airemu run                       run the bundled demo on the default board (Air780EPM)",
-        "  airemu run --board air8101 app/  run the project in app/ (a folder with main.lua) on an Air8101",
-        "  airemu boards                    list the built-in boards"})
+    footer = {"", "Examples:",
+        "  airemu run                       the bundled demo on an Air780EPM",
+        "  airemu run --board air8101 app/  the project in app/ (main.lua) on an Air8101",
+        "  airemu boards                    the built-in boards",
+        "  airemu run --help                every option of run, and its exit codes"})
 public final class Main {
 
   public static void main(String[] args) {
@@ -77,8 +79,9 @@ public final class Main {
       return internalError(commandLine.getErr(), e, debug);
     });
     cl.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("airemu: " + e.getMessage());
-      e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      // one line: what is wrong, and where the options are explained
+      e.getCommandLine().getErr().println("airemu: " + e.getMessage().strip() + " (see '"
+          + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return ExitCode.USAGE;
     });
     return cl.execute(args);

@@ -27,9 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,15 +43,27 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", description = {"Boots a LuatOS project on an emulated board and prints the module's log.",
     "With no PATH, runs the bundled demo. Press Ctrl-C to stop a run that has no end condition."},
-    footer = {"", "Exit codes: 0 the run ended as asked, 1 the script failed (Lua VM error, watchdog, --fail line),",
-        "            2 usage or configuration error, 3 the timeout passed before every --expect text was seen.",
+    footer = {"", "Exit codes:",
+        "  0  the run ended as asked: every --expect text appeared; without --expect,",
+        "     the timeout passed, main.lua returned or the script called os.exit(0)",
+        "  1  the script failed: a Lua VM error, a watchdog reset, a --fail line",
+        "  2  a usage or configuration error (one line on stderr says what)",
+        "  3  an --expect text never appeared: the timeout passed, or the VM exited",
+        "     without an error first (main.lua returned)",
+        "  n  the script called os.exit(n); missing --expect texts are only reported",
         "", "Examples:",
-        "  airemu run                                     the bundled demo on the default board",
-        "  airemu run --board air8101 myproject/           a project folder with main.lua",
-        "  airemu run --timeout 30s --expect 'connected' app/   CI: succeed once a line contains 'connected'",
-        "  airemu run --fail 'E/' --timeout 1m app/          CI: fail on the first error log line",
-        "  airemu run --on-crash reboot app/               reboot after a Lua error, as a module does",
-        "  airemu run --host netlab.luatos.com=192.168.1.20 app/   talk to your own server instead of the embedded echo"})
+        "  airemu run",
+        "      the bundled demo on the default board (Air780EPM)",
+        "  airemu run --board air8101 myproject/",
+        "      a project folder with main.lua, on an Air8101",
+        "  airemu run --timeout 30s --expect 'connected' app/",
+        "      CI: succeed once a line contains 'connected', exit 3 if none does",
+        "  airemu run --fail 'E/' --timeout 1m app/",
+        "      CI: fail on the first error log line",
+        "  airemu run --on-crash reboot app/",
+        "      reboot after a Lua error, as a module does",
+        "  airemu run --host netlab.luatos.com=192.168.1.20 app/",
+        "      talk to your own server instead of the embedded echo peer"})
 final class RunCommand implements Callable<Integer> {
   static final String DEFAULT_ON_CRASH = "stop";
   static final String DEFAULT_WATCHDOG = "5s";
@@ -160,11 +170,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--expect", paramLabel = "TEXT",
       description = "End the run with exit 0 once log lines containing each given TEXT have appeared (repeatable), "
-          + "e.g. --expect 'I/user.main connected'.")
+          + "e.g. --expect 'I/user.main connected'. Exit 3 if the timeout passes or the VM exits first.")
   List<String> expect = new ArrayList<>();
 
   @Option(names = "--fail", paramLabel = "TEXT",
-      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable), e.g. --fail 'E/'.")
+      description = "End the run with exit 1 as soon as a log line contains TEXT (repeatable), e.g. --fail 'E/'; "
+          + "stderr names the text and the line.")
   List<String> fail = new ArrayList<>();
 
   @Option(names = "--plain", description = "Print log lines as the module writes them, without the prefix of wall time "
@@ -266,8 +277,9 @@ final class RunCommand implements Callable<Integer> {
       default -> throw new ConfigException("--on-crash must be 'stop' or 'reboot', not '" + onCrash + "'");
     };
     long timeoutMillis = timeout == null ? -1 : option("--timeout", timeout);
+    if (timeoutMillis == 0) throw new ConfigException("--timeout must be longer than 0ms, e.g. --timeout 30s");
     long watchdogMillis = option("--watchdog", watchdog);
-    if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms");
+    if (watchdogMillis <= 0) throw new ConfigException("--watchdog must be longer than 0ms, e.g. --watchdog 5s");
     long attachMillis = attachDelay == null ? -1 : option("--attach-delay", attachDelay);
     BoardProfile profile = BoardProfiles.find(board);
     Project project = path == null ? Demo.project() : Project.open(path);
@@ -285,7 +297,7 @@ final class RunCommand implements Callable<Integer> {
   private int run(BoardProfile profile, Project project, Path storage, Device.CrashPolicy policy, long timeoutMillis,
       long watchdogMillis, long attachMillis) throws Exception {
     Console console = new Console(out, !plain);
-    Set<String> pending = new LinkedHashSet<>(expect);
+    RunEnd end = new RunEnd(expect, fail);
     LogPort.LineEnding eol;
     try {
       eol = LogPort.LineEnding.parse(logPortEol);
@@ -296,7 +308,7 @@ final class RunCommand implements Callable<Integer> {
     Environment environment = DeviceSetup.calm(profile, timeline == null ? 0 : timeline.seed());
     Events[] events = new Events[1]; // made with the device, which the listener below must not wait for
     var firmware = new java.util.concurrent.atomic.AtomicReference<LuaFirmware>(); // of the current boot
-    try (EmbeddedNetwork network = EmbeddedNetwork.start(hosts, echoPort, !noPeers);
+    try (EmbeddedNetwork network = EmbeddedNetwork.open(hosts, echoPort, !noPeers);
         Scheduler scheduler = Scheduler.create(Clock.system(), Scheduler.defaultWorkers());
         HostPorts ports = new HostPorts(HostPorts.parseUarts(uarts), uartUdp, err)) {
       NetOptions options = attachMillis < 0 ? network.options() : network.options().withAttachDelayMillis(attachMillis);
@@ -313,14 +325,18 @@ final class RunCommand implements Callable<Integer> {
               ports.log(record);
               console.print(record);
               if (events[0] != null) events[0].log(record);
-              String text = record.text();
-              for (String f : fail) {
-                if (text.contains(f)) {
-                  d.stop(ExitCode.SCRIPT_FAILED);
-                  return;
-                }
-              }
-              if (!pending.isEmpty() && pending.removeIf(text::contains) && pending.isEmpty()) d.stop(ExitCode.OK);
+              int stop = end.line(record.text());
+              if (stop >= 0) d.stop(stop);
+            }
+
+            @Override
+            public void onCrash(Device d, String reason) {
+              end.vmExited();
+            }
+
+            @Override
+            public void onBoot(Device d, int bootCount) {
+              end.booted();
             }
           });
       if (!logPorts.isEmpty()) {
@@ -344,7 +360,8 @@ final class RunCommand implements Callable<Integer> {
       if (http != null) err.println("airemu: control API on http://127.0.0.1:" + http.port() + "/ (GET /status, POST /command, GET /events)");
       if (stdin != null) ConsoleControl.startOnStdin(stdin, err, controls, events[0]);
       try {
-        int code = runDevice(device, runner, timeoutMillis, pending);
+        scheduler.timers().scheduleAfter(EmbeddedNetwork.PEERS_AFTER_MILLIS, TimeUnit.MILLISECONDS, network::startPeers);
+        int code = runDevice(device, runner, timeoutMillis, end);
         events[0].exit(code);
         return code;
       } finally {
@@ -354,22 +371,24 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runDevice(Device device, ScenarioRunner runner, long timeoutMillis, Set<String> pending) throws Exception {
-    Thread hook = new Thread(() -> device.stop(130), "airemu-shutdown");
+  private int runDevice(Device device, ScenarioRunner runner, long timeoutMillis, RunEnd end) throws Exception {
+    Thread hook = new Thread(() -> device.stop(ExitCode.INTERRUPTED), "airemu-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     device.start();
     if (runner != null) runner.start();
     int code;
     try {
-      code = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      code = pending.isEmpty() ? ExitCode.OK : ExitCode.TIMEOUT;
-      device.stop(code);
-      device.stopped().get(5, TimeUnit.SECONDS);
-      if (code == ExitCode.TIMEOUT) {
-        err.println("airemu: timeout after " + timeout + " before a line containing: "
-            + String.join(", ", pending));
+      int stopped;
+      String timedOut = null;
+      try {
+        stopped = timeoutMillis < 0 ? device.stopped().get() : device.stopped().get(timeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        timedOut = timeout;
+        device.stop(ExitCode.OK);
+        // a step stuck in one call is given up a moment after the stop (Scheduler): this cannot wait long
+        stopped = device.stopped().get(5, TimeUnit.SECONDS);
       }
+      code = end.finish(stopped, timedOut, err);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

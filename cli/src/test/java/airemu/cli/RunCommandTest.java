@@ -52,17 +52,53 @@ class RunCommandTest {
   @Test
   void everyExpectedTextMustAppearAndTheTimeoutGivesThreeOtherwise() throws Exception {
     String p = project("log.info('a', 'one') sys.run()");
-    Result r = airemu("run", "--timeout", "300ms", "--expect", "I/user.a one", "--expect", "never printed", p);
-    assertThat(r.code).isEqualTo(ExitCode.TIMEOUT);
-    assertThat(r.err).isEqualTo("airemu: timeout after 300ms before a line containing: never printed\n");
+    // long enough for the boot and the first line on a loaded machine: only 'never printed' is missing
+    Result r = airemu("run", "--timeout", "2s", "--expect", "I/user.a one", "--expect", "never printed", p);
+    assertThat(r.code).isEqualTo(ExitCode.EXPECTED_MISSING);
+    assertThat(r.err).isEqualTo("airemu: timeout after 2s before a line containing: never printed\n");
     assertThat(airemu("run", "--timeout", "200ms", p).code).isEqualTo(ExitCode.OK);
   }
 
   @Test
-  void aFailTextEndsTheRunWithOne() throws Exception {
-    Result r = airemu("run", "--plain", "--fail", "E/", "--timeout", "30s", project("log.info('a', 'ok') log.error('a', 'bad') sys.run()"));
+  void anExpectedTextIsNeverPassedOverByAVmThatExitsFirst() throws Exception {
+    Result returned = airemu("run", "--expect", "never", project("log.info('a', 'one')"));
+    assertThat(returned.code).isEqualTo(ExitCode.EXPECTED_MISSING);
+    assertThat(returned.err).isEqualTo("airemu: the Lua VM exited before a line containing: never\n");
+    Result crashed = airemu("run", "--expect", "never", "--expect", "again", project("error('boom')"));
+    assertThat(crashed.code).isEqualTo(ExitCode.SCRIPT_FAILED);
+    assertThat(crashed.err).isEqualTo("airemu: the Lua VM exited before a line containing: never, again\n");
+    Result exited = airemu("run", "--expect", "never", project("os.exit(0)"));
+    assertThat(exited.code).isEqualTo(ExitCode.OK); // the script chose its exit code
+    assertThat(exited.err).isEqualTo("airemu: the script called os.exit(0) before a line containing: never\n");
+    Result seen = airemu("run", "--expect", "I/user.a one", project("log.info('a', 'one')"));
+    assertThat(seen.code).isEqualTo(ExitCode.OK);
+    assertThat(seen.err).isEmpty();
+  }
+
+  @Test
+  void aFailTextEndsTheRunWithOneAndStderrSaysWhichLine() throws Exception {
+    Result r = airemu("run", "--plain", "--fail", "nope", "--fail", "E/", "--timeout", "30s",
+        project("log.info('a', 'ok') log.error('a', 'bad') log.error('a', 'worse') sys.run()"));
     assertThat(r.code).isEqualTo(ExitCode.SCRIPT_FAILED);
-    assertThat(r.out).endsWith("I/user.a ok\nE/user.a bad\n");
+    assertThat(r.out).contains("I/user.a ok\nE/user.a bad\n");
+    assertThat(r.err).isEqualTo("airemu: --fail 'E/' matched: E/user.a bad\n");
+  }
+
+  @Test
+  void aScriptStuckInsideOneCallStillEndsAtTheTimeout() throws Exception {
+    // opening a FIFO blocks inside the C library: no VM hook runs, and the run must still end on time
+    Path fs = Files.createDirectories(dir.resolve("fs"));
+    Path pipe = fs.resolve("pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
+    try {
+      Result r = airemu("run", "--plain", "--fs", fs.toString(), "--watchdog", "1m", "--timeout", "500ms", "--expect", "opened",
+          project("log.info('a', 'opening') io.open('/pipe', 'r') log.info('a', 'opened') sys.run()"));
+      assertThat(r.code).isEqualTo(ExitCode.EXPECTED_MISSING);
+      assertThat(r.err).isEqualTo("airemu: timeout after 500ms before a line containing: opened\n");
+      assertThat(r.out).endsWith("I/user.a opening\n");
+    } finally {
+      Files.newOutputStream(pipe).close(); // lets the abandoned call return, so its thread ends
+    }
   }
 
   @Test
@@ -91,7 +127,13 @@ class RunCommandTest {
     assertThat(missing.err).contains("no such project folder or script file").hasLineCount(1);
     Result option = airemu("run", "--bogus");
     assertThat(option.code).isEqualTo(ExitCode.USAGE);
-    assertThat(option.err).startsWith("airemu: Unknown option: '--bogus'");
+    assertThat(option.err).isEqualTo("airemu: Unknown option: '--bogus' (see 'airemu run --help')\n");
+    Result value = airemu("run", "--timeout");
+    assertThat(value.code).isEqualTo(ExitCode.USAGE);
+    assertThat(value.err).isEqualTo("airemu: Missing required parameter for option '--timeout' (DURATION) (see 'airemu run --help')\n");
+    Result zero = airemu("run", "--timeout", "0s", p);
+    assertThat(zero.code).isEqualTo(ExitCode.USAGE);
+    assertThat(zero.err).isEqualTo("airemu: --timeout must be longer than 0ms, e.g. --timeout 30s\n");
     Result crash = airemu("run", "--on-crash", "later", p);
     assertThat(crash.err).isEqualTo("airemu: --on-crash must be 'stop' or 'reboot', not 'later'\n");
   }
@@ -126,7 +168,11 @@ class RunCommandTest {
       assertThat(r.out).contains(o.longestName());
       assertThat(String.join(" ", o.description())).containsPattern("e\\.g\\.");
     }
-    assertThat(r.out).contains("Exit codes: 0 the run ended as asked");
+    assertThat(r.out).contains("Exit codes:", "  n  the script called os.exit(n)", "the VM exited");
+    // picocli wraps at 80 columns: a longer footer line would break an example's columns
+    for (CommandLine c : List.of(cl, new CommandLine(new Main()))) {
+      assertThat(c.getCommandSpec().usageMessage().footer()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+    }
   }
 
   @Test

@@ -67,7 +67,7 @@ public final class BoardProfiles {
   public static BoardProfile find(String nameOrPath) throws ConfigException {
     if (looksLikePath(nameOrPath)) return load(Path.of(nameOrPath));
     String id = nameOrPath.toLowerCase(Locale.ROOT);
-    if (!builtInIds().contains(id)) {
+    if (!CompiledBoards.knows(id) && !builtInIds().contains(id)) {
       throw new ConfigException("unknown board '" + nameOrPath + "'; known boards: " + String.join(", ", builtInIds())
           + " (or give the path of a profile file)");
     }
@@ -191,12 +191,23 @@ public final class BoardProfiles {
     return new BoardProfile.Wifi(support, aps);
   }
 
+  /** A built-in profile: as the build compiled it ({@link CompiledBoards}), else from its YAML. */
   private static BoardProfile builtIn(String id) throws ConfigException {
+    Optional<BoardProfile> compiled = CompiledBoards.find(id);
+    return compiled.isPresent() ? compiled.get() : parse(builtInSource(id), id, builtInYaml(id));
+  }
+
+  static String builtInYaml(String id) {
     try (InputStream in = resource(id + ".yaml")) {
-      return parse("builtin:" + id + ".yaml", id, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("built-in board " + id + " unreadable", e);
     }
+  }
+
+  /** How a built-in profile names its file in errors and in {@link BoardProfile#source()}. */
+  static String builtInSource(String id) {
+    return "builtin:" + id + ".yaml";
   }
 
   private static InputStream resource(String name) throws IOException {

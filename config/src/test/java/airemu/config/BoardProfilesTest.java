@@ -49,6 +49,16 @@ class BoardProfilesTest {
   }
 
   @Test
+  void theCompiledBuiltInBoardsAreTheirYamlParsed() throws Exception {
+    for (String id : BoardProfiles.builtInIds()) {
+      BoardProfile parsed = BoardProfiles.parse(BoardProfiles.builtInSource(id), id, BoardProfiles.builtInYaml(id));
+      assertThat(CompiledBoards.find(id)).as(id).contains(parsed);
+      assertThat(BoardProfiles.find(id)).isSameAs(CompiledBoards.find(id).orElseThrow());
+    }
+    assertThat(CompiledBoards.find("air999")).isEmpty();
+  }
+
+  @Test
   void anUnknownBoardListsTheKnownOnes() {
     assertThatThrownBy(() -> BoardProfiles.find("air999")).isInstanceOf(ConfigException.class)
         .hasMessage("unknown board 'air999'; known boards: air780e, air780ep, air780epm, air780ehm, air780ehv, air8000, air8101 "
@@ -159,7 +169,13 @@ class BoardProfilesTest {
     assertThat(Durations.parseMillis("30s")).isEqualTo(30_000);
     assertThat(Durations.parseMillis("2m")).isEqualTo(120_000);
     assertThat(Durations.parseMillis("1h")).isEqualTo(3_600_000);
-    assertThatThrownBy(() -> Durations.parseMillis("10")).hasMessageContaining("invalid duration '10'");
+    assertThat(Durations.parseMillis(" 0s ")).isZero();
+    for (String bad : new String[] {"10", "ms", "1.5s", "-5s", "5 s", "5sec", "", "s5"}) {
+      assertThatThrownBy(() -> Durations.parseMillis(bad)).hasMessage("invalid duration '" + bad
+          + "': write a number and a unit, such as 500ms, 30s, 2m or 1h");
+    }
+    assertThatThrownBy(() -> Durations.parseMillis("99999999999999999999ms")).hasMessageEndingWith("the number is too large");
+    assertThatThrownBy(() -> Durations.parseMillis("9999999999999999h")).hasMessageEndingWith("too long");
   }
 
   private static void assertError(String yaml, String message) {

@@ -1,8 +1,9 @@
 package airemu.core;
 
 /**
- * Observes one device: its log stream and the end of its run. Called on the device's worker, so an
- * implementation must not block; it may call {@link Device#stop(int)}.
+ * Observes one device: its log stream and the end of its run. Called by whichever thread steps the
+ * device (a worker, or the scheduler's watchdog thread when it takes over a stuck step), one at a
+ * time, so an implementation must not block; it may call {@link Device#stop(int)}.
  */
 public interface DeviceListener {
 

@@ -40,43 +40,41 @@ public final class LuaFirmware implements Firmware {
   }
 
   /**
-   * The firmware for a device's boot; the first one takes over the VM that {@link #warmUp} prepared,
-   * if a command line started one.
+   * The firmware for a device's boot; the first one takes over the VM that {@link #warmUp} is
+   * preparing, if a command line started one, and waits for it only after the banner.
    */
   public static LuaFirmware forDevice(Device device, DeviceSetup setup) {
-    java.util.concurrent.CompletableFuture<LuaFirmware> f = prepared;
-    if (f != null) {
-      prepared = null;
-      LuaFirmware fw = f.join();
-      if (fw != null) {
-        fw.attach(device, setup);
-        return fw;
-      }
-    }
-    return new LuaFirmware(device, setup);
+    LuaFirmware fw = WARMING.getAndSet(null);
+    if (fw == null) return new LuaFirmware(device, setup);
+    fw.attach(device, setup); // beside prepareVm on the warm-up thread: they touch different fields
+    return fw;
   }
 
   /**
    * Prepares a VM (natives, libraries, prelude) for the first {@link #forDevice} while a command
-   * line is still parsing its arguments: a device's first boot then only runs the script.
+   * line is still parsing its arguments and setting up: a device's first boot then only runs the script.
    */
   public static void warmUp() {
-    java.util.concurrent.CompletableFuture<LuaFirmware> f = new java.util.concurrent.CompletableFuture<>();
-    prepared = f;
-    LuaFirmware fw = null;
+    LuaFirmware fw = new LuaFirmware(null, null);
+    fw.vmReady = new java.util.concurrent.CompletableFuture<>();
+    WARMING.set(fw);
+    boolean ok = false;
     try {
-      fw = new LuaFirmware(null, null);
       fw.prepareVm();
+      ok = true;
     } catch (RuntimeException | Error e) {
-      if (fw != null) fw.close();
-      fw = null; // the boot builds its own VM and reports the problem there
+      fw.close(); // the boot builds its own VM and reports the problem there
     }
-    f.complete(fw);
+    fw.vmReady.complete(ok);
   }
 
   @Override
   public Step boot() {
-    banner(); // the firmware prints it before the VM exists
+    banner(); // the module prints it before the file system and the VM exist (luat_main.c)
+    if (vmReady != null) {
+      if (!vmReady.join()) vm = null;
+      vmReady = null;
+    }
     if (vm == null) prepareVm();
     memoryLines();
     sockets.start(vm.main());
@@ -94,7 +92,7 @@ public final class LuaFirmware implements Firmware {
 
   /** The VM with the firmware's libraries and the prelude, before any script runs. */
   private void prepareVm() {
-    vm = new Vm();
+    vm = new Vm(this::abandoned);
     Lua L = vm.main();
     for (String lib : List.of("base", "string", "table", "math", "coroutine", "utf8", "debug", "io")) L.openLibrary(lib);
     installHost(L);
@@ -110,6 +108,20 @@ public final class LuaFirmware implements Firmware {
     return runHost(0);
   }
 
+  /**
+   * The watchdog thread gave up the step running this VM (stuck in one native call): the VM goes
+   * inert, the network and UARTs are released (they live outside the VM), and the VM ends as the
+   * module's watchdog reset. The stuck thread closes the VM itself if the call ever returns.
+   */
+  @Override
+  public Step abandon(boolean report) {
+    Step reset = watchdogReset(report);
+    abandoned = true;
+    if (sockets != null) sockets.close();
+    if (uarts != null) uarts.close();
+    return reset;
+  }
+
   @Override
   public void close() {
     if (sockets != null) sockets.close();
@@ -121,6 +133,10 @@ public final class LuaFirmware implements Firmware {
   }
 
   // --- what bindings use -------------------------------------------------------------------------
+
+  private boolean abandoned() {
+    return abandoned;
+  }
 
   Vm vm() {
     return vm;
@@ -193,7 +209,7 @@ public final class LuaFirmware implements Firmware {
       case 'W' -> 3;
       default -> 4;
     };
-    if (logLevel > n) return;
+    if (logLevel > n || abandoned) return;
     device.log((level + "/" + tag + " " + text + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -223,11 +239,13 @@ public final class LuaFirmware implements Firmware {
   /** The host functions the prelude wires into the VM (table H). */
   private void installHost(Lua L) {
     L.newTable();
-    vm.setFunction(L, -1, "watchdog_expired", l -> {
-      l.push(device.watchdog().expired());
+    vm.setControlFunction(L, -1, "must_stop", l -> {
+      String why = stopReason();
+      if (why == null) return 0;
+      l.push(why);
       return 1;
     });
-    vm.setFunction(L, -1, "abort", this::abort);
+    vm.setControlFunction(L, -1, "abort", this::abort);
     vm.setFunction(L, -1, "format_number", l -> {
       l.push(Printf.luaNumber(l.toNumber(1)));
       return 1;
@@ -326,6 +344,7 @@ public final class LuaFirmware implements Firmware {
     L.pop(1);
     L.xMove(host, 1); // main.lua's function becomes the host coroutine's body
     delivered = 0;
+    device.watchdog().feed(); // the script starts: preparing the VM did not count
     return runHost(0);
   }
 
@@ -333,9 +352,11 @@ public final class LuaFirmware implements Firmware {
   private Step runHost(int nargs) {
     try {
       boolean yielded = host.resume(nargs);
+      if (abandoned) return Step.waitForMail(); // nobody is listening: the device went on without this VM
       host.setTop(0);
       if (!yielded) return vmExit(null);
     } catch (LuaException e) {
+      if (abandoned) return Step.waitForMail();
       if (abortKind != null) return aborted();
       return vmError(errorText(host));
     }
@@ -351,12 +372,21 @@ public final class LuaFirmware implements Firmware {
 
   /**
    * take(timeout, first): the next message for rtos.receive. Returns 0 (none yet: yield), 3 (let
-   * other devices run), 1 + values to return, or 2 + a function and its arguments to call.
+   * other devices run), 1 + values to return, 2 + a function and its arguments to call, or 4 + why
+   * the VM must stop now.
    */
   private int take(Lua L) {
     boolean first = L.toBoolean(2);
     long now = device.clock().nanoTime();
     if (first) {
+      // the script is back in the main loop: the watchdog is fed, unless its time already ran out
+      String why = stopReason();
+      if (why != null) {
+        L.push(4);
+        L.push(why);
+        return 2;
+      }
+      device.watchdog().feed();
       long timeout = Args.checkInteger(L, 1);
       // the firmware holds the timeout unsigned: -1 (rtos.INF_TIMEOUT) and any negative wait forever
       receiveDeadline = timeout < 0 ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(timeout);
@@ -422,16 +452,33 @@ public final class LuaFirmware implements Firmware {
   }
 
   private Step aborted() {
-    switch (abortKind) {
-      case "exit":
-        return Step.exit(abortCode);
-      case "reboot":
-        return Step.reboot("rtos.reboot()", REBOOT_TIME_MILLIS);
-      default:
-        long ms = device.watchdog().timeoutMillis();
-        clog('E', "wdt", "watchdog reset: the script ran " + ms + " ms without yielding");
-        return Step.vmExit("watchdog: the script ran " + ms + " ms without yielding", REBOOT_TIME_MILLIS, 1);
-    }
+    return switch (abortKind) {
+      case "exit" -> Step.exit(abortCode);
+      case "reboot" -> Step.reboot("rtos.reboot()", REBOOT_TIME_MILLIS);
+      case "watchdog" -> watchdogReset(true);
+      default -> Step.waitForMail(); // "host": the device stops or reboots as it was asked
+    };
+  }
+
+  /**
+   * Why the VM must stop now, or null: asked by the VM hook between instructions and by rtos.receive.
+   * "watchdog" when this call bites the expired watchdog (and must say so), "abandoned" when the
+   * watchdog thread bit first or gave this VM up, "host" when the device is to stop or reboot.
+   */
+  private String stopReason() {
+    if (abandoned) return "abandoned";
+    airemu.core.Watchdog wd = device.watchdog();
+    if (wd.bite()) return "watchdog";
+    if (wd.bitten()) return "abandoned";
+    if (device.stopOrRebootPending()) return "host";
+    return null;
+  }
+
+  /** The module's watchdog reset: its log line (when {@code report}), then the VM ends and a module reboots. */
+  private Step watchdogReset(boolean report) {
+    long ms = device.watchdog().timeoutMillis();
+    if (report) clog('E', "wdt", "watchdog reset: the script ran " + ms + " ms without yielding");
+    return Step.vmExit("watchdog: the script ran " + ms + " ms without yielding", REBOOT_TIME_MILLIS, 1);
   }
 
   /** A Lua error reached the top: the module's error lines, then the VM exits. */
@@ -511,7 +558,9 @@ public final class LuaFirmware implements Firmware {
   /** A module takes about this long from a reset to running the script again. */
   private static final long REBOOT_TIME_MILLIS = 500;
 
-  private static volatile java.util.concurrent.CompletableFuture<LuaFirmware> prepared; // see warmUp
+  /** The firmware whose VM {@link #warmUp} prepares, until the first {@link #forDevice} takes it. */
+  private static final java.util.concurrent.atomic.AtomicReference<LuaFirmware> WARMING =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   // set once when the firmware is attached to its device, before the boot step reads them
   private Device device;
@@ -520,6 +569,7 @@ public final class LuaFirmware implements Firmware {
   private FileSystem fs;
 
   private Vm vm;
+  private java.util.concurrent.CompletableFuture<Boolean> vmReady; // a warm-up's prepareVm: done (false: it failed)
   private volatile SocketLib sockets; // read by network() from other threads
   private Lua host; // the coroutine running main.lua
   private long hostPointer;
@@ -530,7 +580,8 @@ public final class LuaFirmware implements Firmware {
   private int logLevel = 1; // shared with log.setLevel: C lines obey it too
   private volatile long wallOffsetMillis; // device wall clock minus host wall clock (moved by network time); TLS reads it on I/O threads
   private int timezoneQuarters = 32;
-  private String abortKind; // why the VM is being stopped: watchdog, exit, reboot
+  private String abortKind; // why the VM is being stopped: watchdog, exit, reboot, host, abandoned
+  private volatile boolean abandoned; // given up by the watchdog thread: the VM is inert (see abandon)
   private int abortCode;
   private long maxLuaUsed; // the highest Lua heap use rtos.meminfo or the shell's free has seen in this boot
   UartLib uarts; // the uart library of this boot, which handles UartReceived

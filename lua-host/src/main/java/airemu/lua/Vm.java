@@ -22,9 +22,16 @@ final class Vm implements AutoCloseable {
     return LoggerFactory.getLogger(Vm.class);
   }
 
+  /** A VM that is never given up (tests, tools). */
   Vm() {
+    this(() -> false);
+  }
+
+  /** @param inert true once the VM's firmware was given up: no binding reaches the device any more */
+  Vm(java.util.function.BooleanSupplier inert) {
     this.main = new Lua54();
     this.natives = (Lua54Natives) main.getLuaNatives();
+    this.inert = inert;
   }
 
   Lua main() {
@@ -35,9 +42,14 @@ final class Vm implements AutoCloseable {
     return natives;
   }
 
-  /** Wraps a binding as a Lua function that turns {@link LuaError} into a Lua error. */
+  /**
+   * Wraps a binding as a Lua function that turns {@link LuaError} into a Lua error. Once the VM is
+   * inert every binding raises instead: a VM given up while stuck in a native call may run on for a
+   * moment when the call returns, and must not reach the device it no longer belongs to.
+   */
   JFunction function(String name, LuaCall call) {
     return L -> {
+      if (inert.getAsBoolean()) return raise(L, GIVEN_UP);
       try {
         return call.call(L);
       } catch (ArgError e) {
@@ -54,6 +66,15 @@ final class Vm implements AutoCloseable {
   /** Sets {@code table[name]} (table at {@code index}) to a Java function. */
   void setFunction(Lua L, int index, String name, LuaCall call) {
     L.push(function(name, call));
+    L.setField(index < 0 ? index - 1 : index, name);
+  }
+
+  /**
+   * Sets {@code table[name]} to a Java function that works even once the VM is inert: the ones the
+   * VM's hook needs to stop the script ({@code must_stop}, {@code abort}).
+   */
+  void setControlFunction(Lua L, int index, String name, LuaCall call) {
+    L.push((JFunction) l -> call.call(l));
     L.setField(index < 0 ? index - 1 : index, name);
   }
 
@@ -181,7 +202,10 @@ final class Vm implements AutoCloseable {
   /** Registry reference of the stock {@code tostring} ({@code luaL_tolstring}), kept before the prelude replaces it. */
   int stockToString;
 
+  private static final LuaError GIVEN_UP = LuaError.bare("airemu: this VM was reset by the watchdog");
+
   private final Lua54 main;
+  private final java.util.function.BooleanSupplier inert;
   private final Lua54Natives natives;
   private final java.util.Map<Long, Object> userdata = new java.util.HashMap<>(); // address -> Java object
   private ByteBuffer scratch; // reused to hand bytes to Lua; the device thread is the only user

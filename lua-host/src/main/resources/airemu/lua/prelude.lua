@@ -27,25 +27,25 @@ local P = {} -- what the host gets back
 ---------------------------------------------------------------------------------------------------
 local ABORT -- the error value that unwinds the VM once it is stopping
 local HOOK_EVERY = 100000
-local watchdog_expired, host_abort = H.watchdog_expired, H.abort
+local must_stop, host_abort = H.must_stop, H.abort -- must_stop(): nil, or why the VM stops now
 local collect = collectgarbage
 local heap_limit_kb = math.huge -- the board's Lua heap; set by the host once the firmware is loaded
 
--- Runs every HOOK_EVERY instructions of every thread: the watchdog, and the module's fixed Lua heap
--- (an allocation past it fails with "not enough memory"; without it a runaway script could take
--- the host's memory before the watchdog fires).
+-- Runs every HOOK_EVERY instructions of every thread: the watchdog (and a stop or reboot asked from
+-- outside), and the module's fixed Lua heap (an allocation past it fails with "not enough memory";
+-- without it a runaway script could take the host's memory before the watchdog fires).
 local hook
 hook = function()
   if ABORT == nil then
-    if watchdog_expired() then
-      ABORT = host_abort("watchdog")
-    else
+    local why = must_stop()
+    if why == nil then
       if collect("count") > heap_limit_kb then
         collect("collect")
         if collect("count") > heap_limit_kb then error("not enough memory", 0) end
       end
       return
     end
+    ABORT = host_abort(why)
   end
   sethook(hook, "", 1)
   error(ABORT, 0)
@@ -342,7 +342,9 @@ end
 loadstring = load
 
 local function chunk_name(path)
-  -- files in /luadb/ read as the firmware built by LuaTools shows them: "main.lua:12:"
+  -- files in /luadb/ read as LuaTools builds them for a module: "main.lua:12:". On a module,
+  -- log.style(1) prints "D/main.lua:40" (the firmware skips the first character of the chunk's source,
+  -- luat_lib_log.c add_debug_info), so the source is "@main.lua", without the /luadb/ folder.
   if string_sub(path, 1, 7) == "/luadb/" then return "@" .. string_sub(path, 8) end
   return "@" .. path
 end
@@ -374,7 +376,9 @@ local package = {
 }
 G.package = package
 
--- Firmware libraries are stripped bytecode on the module: no file or line in their errors.
+-- Firmware libraries are stripped bytecode on the module: no file or line in their errors. The
+-- firmware's sys.lua is luac output without a source name or line info (luat/vfs/
+-- luat_inline_libs_64bit_size32.c), so assert(false, tb) in its error timer adds no "sys.lua:N:".
 local function load_stripped(src, name)
   local f, err = raw_load(src, "=" .. name, "t")
   if f == nil then error(err, 0) end
@@ -445,7 +449,8 @@ package.loaded._G = G
 ---------------------------------------------------------------------------------------------------
 -- rtos.receive: the main loop's one blocking call. In the host coroutine, waiting yields to the host.
 -- take() answers: 0 = nothing yet, 3 = let other devices run, 1 = return these values,
--- 2 = call this function with these arguments (a firmware handler such as sys_pub or a callback).
+-- 2 = call this function with these arguments (a firmware handler such as sys_pub or a callback),
+-- 4 = the VM stops now, for this reason (the watchdog bit, or the device stops or reboots).
 ---------------------------------------------------------------------------------------------------
 local take = H.take
 
@@ -456,6 +461,7 @@ local function deliver(kind, ...)
     f(select(2, ...))
     return
   end
+  if kind == 4 then abort_now((...)) end
   co_yield() -- kind 0 or 3: only ever returned to the host coroutine
   return deliver(take(nil, false))
 end

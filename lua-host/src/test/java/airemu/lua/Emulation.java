@@ -107,7 +107,7 @@ final class Emulation implements AutoCloseable {
   private Emulation(DeviceSetup setup, Device.CrashPolicy onCrash, long watchdogMillis) {
     this.scheduler = Scheduler.create(Clock.system(), 2);
     this.device = scheduler.newDevice(new Device.Options("test-" + setup.board().id(), onCrash, watchdogMillis),
-        d -> firmware = new LuaFirmware(d, setup), new DeviceListener() {
+        d -> new Watched(firmware = new LuaFirmware(d, setup)), new DeviceListener() {
           @Override
           public void onLog(Device d, LogRecord r) {
             synchronized (lines) {
@@ -263,8 +263,44 @@ final class Emulation implements AutoCloseable {
     scheduler.close();
   }
 
+  /** Completes with the thread that closed the first boot's VM. */
+  CompletableFuture<Thread> vmClosed() {
+    return vmClosed;
+  }
+
+  /** The firmware as the device sees it, telling the test when the VM is closed and on which thread. */
+  private final class Watched implements airemu.core.Firmware {
+    private final LuaFirmware inner;
+
+    Watched(LuaFirmware inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public airemu.core.Step boot() {
+      return inner.boot();
+    }
+
+    @Override
+    public airemu.core.Step resume() {
+      return inner.resume();
+    }
+
+    @Override
+    public airemu.core.Step abandon(boolean report) {
+      return inner.abandon(report);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+      vmClosed.complete(Thread.currentThread());
+    }
+  }
+
   private final Scheduler scheduler;
   private final Device device;
+  private final CompletableFuture<Thread> vmClosed = new CompletableFuture<>();
   private volatile LuaFirmware firmware; // of the current boot
   private final List<String> lines = new ArrayList<>();
   private int boots;

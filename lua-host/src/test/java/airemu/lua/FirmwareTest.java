@@ -2,10 +2,15 @@ package airemu.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import airemu.config.BoardProfiles;
 import airemu.core.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The VM's life as the module lives it: boot, errors, watchdog resets, exits and reboots; and its sandbox. */
 class FirmwareTest {
@@ -85,6 +90,48 @@ class FirmwareTest {
         """), Device.CrashPolicy.STOP, 300)) {
       assertThat(emu.awaitExit()).isEqualTo(1);
       assertThat(emu.scriptLines()).containsExactly("I/user.m looping", "E/wdt watchdog reset: the script ran 300 ms without yielding");
+    }
+  }
+
+  @Test
+  void aScriptThatKeepsReturningToTheMainLoopIsNeverResetHoweverLongItWorks() {
+    // 60 turns of 25 ms of work: three times the watchdog in all, every timer message in one step
+    try (Emulation emu = Emulation.run("air780epm", Map.of("main.lua", """
+        local n = 0
+        sys.timerLoopStart(function()
+          n = n + 1
+          local t = mcu.ticks() while mcu.ticks() - t < 25 do end
+          if n == 60 then log.info("m", "worked", n) os.exit(0) end
+        end, 5)
+        sys.run()
+        """), Device.CrashPolicy.STOP, 500)) {
+      assertThat(emu.awaitExit()).isZero();
+      assertThat(emu.scriptLines()).containsExactly("I/user.m worked 60");
+    }
+  }
+
+  @Test
+  void aScriptStuckInsideOneCallIsResetAndItsVmNeverReachesTheDeviceAgain(@TempDir Path dir) throws Exception {
+    // opening a FIFO blocks inside the C library until a writer comes: no VM hook runs meanwhile
+    Path storage = Files.createDirectories(dir.resolve("fs"));
+    Path pipe = storage.resolve("pipe");
+    assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
+    Path project = Files.createDirectories(dir.resolve("project"));
+    Files.writeString(project.resolve("main.lua"), """
+        log.info("m", "opening the pipe")
+        local f = io.open("/pipe", "r")
+        log.info("m", "opened", f ~= nil)
+        sys.run()
+        """);
+    try (Emulation emu = Emulation.start(DeviceSetup.of(BoardProfiles.find("air780epm"), Project.open(project), storage),
+        Device.CrashPolicy.STOP, 200)) {
+      assertThat(emu.awaitExit()).isEqualTo(1);
+      assertThat(emu.scriptLines()).containsExactly("I/user.m opening the pipe", "E/wdt watchdog reset: the script ran 200 ms without yielding");
+      assertThat(emu.vmClosed()).isNotDone(); // the old VM is still inside io.open, and only its thread may close it
+
+      Files.newOutputStream(pipe).close(); // a writer came: the call returns, and the script runs on in a VM nobody owns
+      assertThat(emu.vmClosed().get(Emulation.WAIT.toSeconds(), TimeUnit.SECONDS).getName()).startsWith("airemu-worker-");
+      assertThat(emu.scriptLines()).containsExactly("I/user.m opening the pipe", "E/wdt watchdog reset: the script ran 200 ms without yielding");
     }
   }
 
