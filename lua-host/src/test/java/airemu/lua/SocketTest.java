@@ -202,7 +202,7 @@ class SocketTest {
         end)
         sys.run()
         """)).containsExactly("I/user.t nil 0 123", "D/sntp query ntp.aliyun.com", "I/sntp sntp is running",
-        "D/net adapter 1 connect 203.107.6.88:123 UDP", "D/sntp Unix timestamp: 1893456000", "I/user.t true 0",
+        "D/net adapter 1 connect 203.107.6.88:123 UDP", "D/sntp Unix timestamp: 1893456000", "I/user.t true nil",
         "I/user.t true true 0 true 2030-01-01 08", "D/sntp query ntp.aliyun.com", "I/user.t true",
         "I/user.t false bad argument #-1 to 'socket.sntp' (string expected, got table)");
   }
