@@ -32,7 +32,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -67,10 +69,15 @@ final class SocketBench {
   private SocketBench() {}
 
   static void run() throws Exception {
-    run(3, true);
+    run(5, true);
   }
 
-  /** {@code runs} rounds of the three rows, or of the ping-pong alone. */
+  /**
+   * A warm-up round (not reported: it mostly measures the JIT), then {@code runs} rounds of the three
+   * rows, or of the ping-pong alone, and their medians. The ratio is taken per round, device and
+   * plain client measured back to back, since loopback round trips on a small VM vary run to run
+   * with where the scheduler puts the threads.
+   */
   static void run(int runs, boolean bulk) throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     EventLoopGroup peers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -84,31 +91,43 @@ final class SocketBench {
       int sinkPort = port(sinkServer), sourcePort = port(sourceServer);
       System.out.printf("socket: %d ping-pongs of %d B; %d MiB up in %d KiB libnet.tx; %d MiB down into a zbuff%n",
           ROUNDS, MESSAGE, BULK >> 20, CHUNK >> 10, BULK >> 20);
-      for (int run = 1; run <= runs; run++) {
-        long dPing = device(PING_PONG, echo.port(), null);
-        long pPing = plain(client, echo.port(), new PingPong());
-        if (!bulk) {
-          System.out.printf("socket: run %d: ping-pong %,d/s (plain %,d/s, %.2fx)%n", run,
-              perSecond(ROUNDS, dPing), perSecond(ROUNDS, pPing), (double) pPing / dPing);
-          continue;
+      List<double[]> rows = new ArrayList<>();
+      for (int run = 0; run <= runs; run++) {
+        double[] r = new double[7];
+        r[0] = perSecond(ROUNDS, device(PING_PONG, echo.port(), null));
+        r[1] = perSecond(ROUNDS, plain(client, echo.port(), new PingPong()));
+        r[2] = r[0] / r[1];
+        if (bulk) {
+          sink.expect(BULK);
+          r[3] = mibPerSecond(device(UPLOAD, sinkPort, sink.done));
+          sink.expect(BULK);
+          r[4] = mibPerSecond(plain(client, sinkPort, new Upload(sink.done)));
+          r[5] = mibPerSecond(device(DOWNLOAD.replace("DIGEST", digest), sourcePort, null));
+          r[6] = mibPerSecond(plain(client, sourcePort, new Download(digest)));
         }
-        sink.expect(BULK);
-        long dUp = device(UPLOAD, sinkPort, sink.done);
-        sink.expect(BULK);
-        long pUp = plain(client, sinkPort, new Upload(sink.done));
-        long dDown = device(DOWNLOAD.replace("DIGEST", digest), sourcePort, null);
-        long pDown = plain(client, sourcePort, new Download(digest));
-        System.out.printf("socket: run %d: ping-pong %,d/s (plain %,d/s, %.2fx); upload %.0f MiB/s (plain %.0f);"
-                + " download %.0f MiB/s (plain %.0f)%n", run,
-            perSecond(ROUNDS, dPing), perSecond(ROUNDS, pPing), (double) pPing / dPing,
-            mibPerSecond(dUp), mibPerSecond(pUp), mibPerSecond(dDown), mibPerSecond(pDown));
+        if (run == 0) continue; // the warm-up
+        rows.add(r);
+        print("run " + run, r, bulk);
       }
+      double[] median = new double[7];
+      for (int i = 0; i < median.length; i++) {
+        int col = i;
+        double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
+        median[i] = v[v.length / 2];
+      }
+      print("median of " + runs, median, bulk);
       sinkServer.close().sync();
       sourceServer.close().sync();
     } finally {
       peers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       client.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
+  }
+
+  private static void print(String what, double[] r, boolean bulk) {
+    System.out.printf("socket: %s: ping-pong %,.0f/s (plain %,.0f/s, %.2fx)", what, r[0], r[1], r[2]);
+    if (bulk) System.out.printf("; upload %.0f MiB/s (plain %.0f); download %.0f MiB/s (plain %.0f)", r[3], r[4], r[5], r[6]);
+    System.out.println();
   }
 
   // --- the device --------------------------------------------------------------------------------
@@ -430,8 +449,8 @@ final class SocketBench {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
-  private static long perSecond(long count, long nanos) {
-    return count * 1_000_000_000L / nanos;
+  private static double perSecond(long count, long nanos) {
+    return count * 1e9 / nanos;
   }
 
   private static double mibPerSecond(long nanos) {
