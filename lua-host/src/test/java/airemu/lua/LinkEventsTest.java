@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import airemu.config.BoardProfiles;
 import airemu.core.Device;
-import airemu.netif.peers.EchoPeer;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The link events of spec 6.2 as a script sees them, with sockets open to a real echo peer when an
@@ -46,17 +43,7 @@ class LinkEventsTest {
         end
       end
       """;
-  private static EchoPeer echo;
-
-  @BeforeAll
-  static void startPeer() throws Exception {
-    echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
-  }
-
-  @AfterAll
-  static void stopPeer() {
-    echo.close();
-  }
+  @RegisterExtension static final LoopbackEcho echo = new LoopbackEcho();
 
   private static List<String> userLines(String board, String script) throws Exception {
     int listenPort;

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import airemu.config.BoardProfiles;
 import airemu.core.Device;
-import airemu.netif.peers.EchoPeer;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code socket.debug(ctrl, true)} as a module prints it: the adapter layer's own lines for that
@@ -18,17 +15,7 @@ import org.junit.jupiter.api.Test;
  * ({@code luat_network_adapter.c}, its {@code ctrl->is_debug} lines).
  */
 class SocketDebugTest {
-  private static EchoPeer echo;
-
-  @BeforeAll
-  static void startPeer() throws Exception {
-    echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
-  }
-
-  @AfterAll
-  static void stopPeer() {
-    echo.close();
-  }
+  @RegisterExtension static final LoopbackEcho echo = new LoopbackEcho();
 
   @Test
   void aDebuggedCtrlShowsEveryEventBeforeAndAfterTheStateMachineAndItsLocalPort() throws Exception {

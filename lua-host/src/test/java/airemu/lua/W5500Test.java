@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import airemu.config.BoardProfiles;
 import airemu.core.Device;
 import airemu.netif.NetStack;
-import airemu.netif.peers.EchoPeer;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code w5500}: a W5500 on the Air780E's SPI registered as {@code ETH0}, carrying a socket to a real
@@ -19,17 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class W5500Test {
   private static final int ETH0 = 5; // socket.ETH0 in the numbering of firmware built before 2025-01-12 (spec 1.2)
-  private static EchoPeer echo;
-
-  @BeforeAll
-  static void startPeer() throws Exception {
-    echo = EchoPeer.start(InetAddress.getLoopbackAddress(), 0);
-  }
-
-  @AfterAll
-  static void stopPeer() {
-    echo.close();
-  }
+  @RegisterExtension static final LoopbackEcho echo = new LoopbackEcho();
 
   @Test
   void theChipRegistersAsEth0AndItsCableDropsAndRestoresTheLink() throws Exception {
