@@ -91,13 +91,15 @@ class RunCommandTest {
     Path pipe = fs.resolve("pipe");
     assertThat(new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor()).isZero();
     try {
-      Result r = airemu("run", "--plain", "--fs", fs.toString(), "--watchdog", "1m", "--timeout", "500ms", "--expect", "opened",
+      // 3 s: far more than a boot to the io.open takes, even on a loaded machine
+      Result r = airemu("run", "--plain", "--fs", fs.toString(), "--watchdog", "1m", "--timeout", "3s", "--expect", "opened",
           project("log.info('a', 'opening') io.open('/pipe', 'r') log.info('a', 'opened') sys.run()"));
       assertThat(r.code).isEqualTo(ExitCode.EXPECTED_MISSING);
-      assertThat(r.err).isEqualTo("airemu: timeout after 500ms before a line containing: opened\n");
+      assertThat(r.err).isEqualTo("airemu: timeout after 3s before a line containing: opened\n");
       assertThat(r.out).endsWith("I/user.a opening\n");
     } finally {
-      Files.newOutputStream(pipe).close(); // lets the abandoned call return, so its thread ends
+      // lets the abandoned call return, so its thread ends; read-write, so this open never waits for a reader
+      new java.io.RandomAccessFile(pipe.toFile(), "rw").close();
     }
   }
 

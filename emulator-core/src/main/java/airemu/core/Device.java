@@ -77,18 +77,21 @@ public final class Device {
   public Message awaitMail(long deadlineNanos) {
     Thread me = Thread.currentThread();
     blockedWorker = me;
+    // the VM waits in the firmware, not in the script: a module's watchdog is fed meanwhile
+    watchdog.disarm();
     try {
       Message m = null;
       // a step given up meanwhile (its worker was stuck and came back) must not take the next boot's mail
       while (stepper == me && (m = mailbox.poll()) == null && !stopOrRebootPending()) {
         long left = deadlineNanos - clock().nanoTime();
         if (left <= 0) return null;
-        LockSupport.parkNanos(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-        if (watchdog.expired()) return null;
+        // post, stop and reboot unpark; only a clock moved by hand must be looked at again
+        LockSupport.parkNanos(this, clock() == Clock.system() ? left : Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
       }
       return stepper == me ? m : null;
     } finally {
       blockedWorker = null;
+      watchdog.feed();
     }
   }
 
@@ -421,6 +424,8 @@ public final class Device {
 
   /** Remembers when a stop or reboot was first asked for, so the watchdog thread can see a step ignore it. */
   private void noteRequest() {
+    Thread blocked = blockedWorker;
+    if (blocked != null) LockSupport.unpark(blocked); // a VM blocked in rtos.receive sees the request now
     long now = System.nanoTime();
     if (requestedAt == StepGuard.NONE) requestedAt = now;
     scheduler.guard().watch(now);

@@ -111,6 +111,24 @@ class FirmwareTest {
   }
 
   @Test
+  void aVmBlockedInRtosReceiveIsWaitingNotRunningAndTheWatchdogLeavesItAlone() {
+    // outside sys.run the VM blocks in the firmware's own wait (luat_lib_rtos.c), which a module's
+    // watchdog does not count: three times the watchdog of waiting, then the timeout
+    try (Emulation emu = Emulation.run("air780epm", Map.of("main.lua", """
+        sys.taskInit(function()
+          local t0, last = mcu.ticks(), nil
+          repeat last = {rtos.receive(600)} until mcu.ticks() - t0 >= 600 -- boot messages may come first
+          log.info("m", "waited", last[1], last[2])
+          os.exit(0)
+        end)
+        sys.run()
+        """), Device.CrashPolicy.STOP, 200)) {
+      assertThat(emu.awaitExit()).isZero();
+      assertThat(emu.scriptLines()).containsExactly("I/user.m waited -1 nil"); // the timeout, as LibrariesTest pins it
+    }
+  }
+
+  @Test
   void aScriptStuckInsideOneCallIsResetAndItsVmNeverReachesTheDeviceAgain(@TempDir Path dir) throws Exception {
     // opening a FIFO blocks inside the C library until a writer comes: no VM hook runs meanwhile
     Path storage = Files.createDirectories(dir.resolve("fs"));
