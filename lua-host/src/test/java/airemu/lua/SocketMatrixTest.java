@@ -351,6 +351,8 @@ class SocketMatrixTest {
           local l = open("l")
           socket.config(l, LISTEN)
           socket.listen(l)
+          -- the bind's confirmation raises no event: a script that must be listening looks at the state
+          while socket.state(l) ~= 6 do sys.wait(5) end
           log.info("t", "online")
           sys.waitUntil("GO") -- the network now swallows every packet
           local c = open("c")

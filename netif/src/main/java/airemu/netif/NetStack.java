@@ -552,7 +552,7 @@ public final class NetStack implements AutoCloseable {
     synchronized (postGate) {
       for (SocketCtrl c : new ArrayList<>(n.ctrls)) {
         NetDelivery d = c.onEvent(new SocketMessage(c, null, Ev.STATE, now ? 1 : 0));
-        if (d != NetDelivery.NONE) device.post(new LinkResult(c, d));
+        if (d != NetDelivery.NONE) c.queueResult(d);
       }
     }
     // a renumbered adapter comes back once its ctrls have heard of the loss

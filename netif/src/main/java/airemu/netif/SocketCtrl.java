@@ -437,6 +437,33 @@ public final class SocketCtrl {
 
   // --- the state machine (device thread) ---------------------------------------------------------
 
+  /**
+   * Queues {@code d}, a result of this machine, behind the bus's current messages: a link change's
+   * result (see {@link NetStack}) and everything this ctrl makes after it until that is delivered,
+   * so the script receives the ctrl's results in the order the machine made them.
+   */
+  void queueResult(NetDelivery d) {
+    queuedResults++;
+    stack.post(new LinkResult(this, d));
+  }
+
+  /** A result queued by {@link #queueResult} reaches the bus's head; nothing once released. */
+  NetDelivery takeQueuedResult(NetDelivery d) {
+    queuedResults--;
+    return released ? NetDelivery.NONE : d;
+  }
+
+  /**
+   * An adapter event from the bus: its result goes to the script now, or behind the results still
+   * queued for this ctrl.
+   */
+  NetDelivery deliver(SocketMessage m) {
+    NetDelivery d = onEvent(m);
+    if (d == NetDelivery.NONE || queuedResults == 0) return d;
+    queueResult(d);
+    return NetDelivery.NONE;
+  }
+
   /** Runs one adapter event through the machine and says what the script receives. */
   NetDelivery onEvent(SocketMessage m) {
     if (released) return NetDelivery.NONE;
@@ -925,6 +952,7 @@ public final class SocketCtrl {
   private boolean serverMode; // the last start was listen, not connect
   private boolean released;
   private boolean debug; // socket.debug: the adapter layer's DBG lines for this ctrl
+  private int queuedResults; // results on the bus not delivered yet (queueResult)
 
   // socket.config; a ctrl that was never configured is UDP
   private boolean tcp;

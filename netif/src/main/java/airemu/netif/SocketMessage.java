@@ -29,7 +29,7 @@ final class SocketMessage implements NetMessage {
 
   @Override
   public NetDelivery handle() {
-    return ctrl.onEvent(this);
+    return ctrl.deliver(this);
   }
 
   @Override

@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import airemu.netif.SocketCtrl.State;
 import airemu.netif.SocketCtrl.Status;
+import io.netty.channel.EventLoopGroup;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +196,35 @@ class LinkTest {
     dev.expect(server, ON_LINE, -1); // a listening ctrl keeps waiting for ON_LINE
     dev.expect(udp, EVENT, -1);
     assertEquals(6, dev.call(server::state).code());
+  }
+
+  @Test
+  void aCtrlsResultsReachTheScriptInTheOrderItsMachineMadeThem() throws Exception {
+    dev = Boards.readyAir780(Boards.options(), 8);
+    SocketCtrl server = dev.tcp(null);
+    int port = Peers.freeTcpPort();
+    dev.run(() -> {
+      server.config(port, false, false, 0, 0, 0);
+      // the bind's confirmation (LISTEN) reaches the bus before the link is lost, but the machine
+      // runs the loss first, at once: its ON_LINE,-1 must reach the script before LISTEN's result
+      CountDownLatch hold = new CountDownLatch(1);
+      EventLoopGroup loops = Transport.shared().group();
+      loops.forEach(l -> l.execute(() -> awaitQuietly(hold)));
+      server.listen(0);
+      hold.countDown();
+      loops.forEach(l -> l.submit(() -> {}).syncUninterruptibly()); // the bind ran and posted LISTEN
+      linkDownNow();
+    });
+    dev.expect(server, ON_LINE, -1);
+    dev.expect(server, EVENT, -1);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
