@@ -63,7 +63,8 @@ class FloodTest {
     Files.writeString(project.resolve("main.lua"), MAIN);
     // stdout keeps only the markers: the flood itself need not be held in memory
     try (LiveRun run = LiveRun.start(l -> !l.startsWith("I/user.flood ") || !Character.isDigit(l.charAt(13)),
-        "run", "--plain", "--log-port", "pty,tcp:0", "--uart", "1=tcp:0", "--timeout", "110s", project.toString())) {
+        "run", "--plain", "--log-port", "pty,tcp:0", "--uart", "1=tcp:0", "--attach-delay", LogPortTest.ATTACH_DELAY,
+        "--timeout", "110s", project.toString())) {
       String pty = run.logPort("/dev/");
       int tcp = Integer.parseInt(run.logPort("socket://").replaceAll(".*:", ""));
       int uart = Integer.parseInt(run.awaitErr("airemu: uart1 at socket://127\\.0\\.0\\.1:(\\d+)"));
