@@ -1,5 +1,6 @@
 package airemu.cli;
 
+import airemu.cli.control.ConsoleControl;
 import airemu.config.ConfigException;
 import airemu.lua.LuaFirmware;
 import java.io.FileDescriptor;
@@ -106,15 +107,19 @@ public final class Main {
   /**
    * The process's standard input, for {@code run}'s console. A regular file is read through a file
    * description of its own rather than through descriptor 0: when the shell closed stdin ({@code <&-}),
-   * descriptor 0 is the first file the JVM opened (its class library), and moving that descriptor's
-   * offset crashes the JVM. What the console then reads is no text, so it stops at once.
+   * descriptor 0 is the first file the JVM opened (its class library, {@code lib/modules}), and moving
+   * that descriptor's offset crashes the JVM. A file of the JVM's own installation is therefore taken
+   * for what it means, a closed stdin; elsewhere the console finds such a file is no text.
    */
   private static InputStream stdin() {
     try {
       Path fd0 = Path.of("/proc/self/fd/0"); // Linux; elsewhere descriptor 0 is read as it is
       if (Files.isSymbolicLink(fd0)) {
         Path file = fd0.toRealPath();
-        if (Files.isRegularFile(file)) return Files.newInputStream(file);
+        if (Files.isRegularFile(file)) {
+          if (file.startsWith(Path.of(System.getProperty("java.home")).toRealPath())) return ConsoleControl.closedStdin();
+          return Files.newInputStream(file);
+        }
       }
     } catch (IOException | RuntimeException notAFile) {
       // a pipe, a terminal or a socket: read descriptor 0

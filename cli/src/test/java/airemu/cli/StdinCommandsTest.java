@@ -51,15 +51,44 @@ class StdinCommandsTest {
   }
 
   @Test
+  void aLineWithAByteThatIsNoCharacterIsAnsweredAndTheConsoleReadsOn() throws Exception {
+    // as `printf 'link down caf\xe9\n...' | airemu run app/` in the C locale of a minimal CI image: a
+    // Latin-1 é is no UTF-8, a UTF-8 é is a character whatever the locale, and the commands after both count
+    ProcessBuilder b = new ProcessBuilder();
+    b.environment().put("LC_ALL", "C");
+    Process p = airemu(b, "--expect", "I/user.t IP_READY 2");
+    BufferedReader log = p.inputReader(StandardCharsets.UTF_8);
+    List<String> lines = new ArrayList<>();
+    for (String l; !(l = log.readLine()).equals("I/user.t IP_READY 1 1"); ) lines.add(l);
+    p.getOutputStream().write("link down caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    p.getOutputStream().write("fault unreachable LWIP_GP caf\u00e9.test\nstatus\nlink down LWIP_GP\nlink up LWIP_GP\n".getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().flush();
+    for (String l; (l = log.readLine()) != null; ) lines.add(l);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(err).isZero(); // --expect met: the last commands reached the script
+    assertThat(lines).filteredOn(l -> l.startsWith("I/user.t")).containsExactly("I/user.t IP_LOSE 1", "I/user.t IP_READY 2 1");
+    List<String> answers = err.lines().filter(l -> l.startsWith("airemu> ")).toList();
+    assertThat(answers.get(0)).isEqualTo("airemu> 'link down caf?' is not UTF-8 text (? marks a byte that is no character); "
+        + "type 'help' for the list");
+    assertThat(answers.get(1)).startsWith("airemu> LWIP_GP unreachable caf").endsWith(".test"); // stderr in the C locale: é prints as ?
+    assertThat(answers.get(2)).startsWith("airemu> air780epm running");
+    assertThat(answers).endsWith("airemu> LWIP_GP link down", "airemu> LWIP_GP link up");
+  }
+
+  @Test
   void anEmptyOrClosedStdinIsHarmless() throws Exception {
     File nothing = new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     // CI gives /dev/null or nothing at all: the console ends at once and the run goes on to the attach
     Process empty = airemu(new ProcessBuilder().redirectInput(nothing), "--expect", "I/user.t IP_READY 1");
-    assertRanToTheEnd(empty);
+    assertThat(assertRanToTheEnd(empty)).doesNotContain("stdin");
     if (new File("/bin/sh").canExecute()) { // no stdin at all, as with `airemu run app/ <&-`: a shell closes it first
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\" <&-", "sh"));
       command.addAll(commandLine("--expect", "I/user.t IP_READY 1"));
-      assertRanToTheEnd(new ProcessBuilder(command).start());
+      String err = assertRanToTheEnd(new ProcessBuilder(command).start());
+      if (new File("/proc/self/fd/0").exists()) { // Linux tells what the JVM made of descriptor 0
+        assertThat(err).contains("airemu: stdin is closed, so no commands can be typed this run (the run goes on)");
+      }
     }
   }
 
@@ -98,13 +127,15 @@ class StdinCommandsTest {
     return command;
   }
 
-  private static void assertRanToTheEnd(Process p) throws Exception {
+  /** Checks that {@code p} ran to its --expect without a command answered; returns its stderr. */
+  private static String assertRanToTheEnd(Process p) throws Exception {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(err).isZero();
     assertThat(out).contains("I/user.t IP_READY 1 1");
     assertThat(err).doesNotContain("airemu> ");
+    return err;
   }
 
   /** Words for a POSIX shell, each in single quotes. */

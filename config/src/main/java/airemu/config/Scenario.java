@@ -153,7 +153,12 @@ public record Scenario(String file, long seed, List<Step> timeline) {
       if (forMillis > 0 && !action.undoable) throw s.errorAt("for", "'" + id + "' cannot be undone, so 'for' does not apply");
       int repeat = (int) s.integer("repeat", 1, 1, 1_000_000);
       long every = s.durationMillis("every", 0);
+      if (s.has("every") && every <= 0) throw s.errorAt("every", "'every' must be longer than 0 (e.g. 'every: 10s')");
+      if (s.has("every") && !s.has("repeat")) {
+        throw s.errorAt("every", "'every' needs 'repeat' (how many times in all, e.g. 'repeat: 20')");
+      }
       if (repeat > 1 && every <= 0) throw s.errorAt("repeat", "'repeat' needs 'every' (e.g. 'every: 10s')");
+      if (repeat > 1 && forMillis >= every) throw overlap(s, "for", forMillis, every);
       Map<String, Object> params = new LinkedHashMap<>();
       switch (action) {
         case LATENCY -> {
@@ -170,15 +175,22 @@ public record Scenario(String file, long seed, List<Step> timeline) {
         case FLAP -> {
           long down = s.durationMillis("down", -1);
           if (down <= 0) throw s.errorAt("do", "'flap' needs 'down' (how long the link stays down, e.g. 'down: 2s')");
-          if (repeat > 1 && down >= every) throw s.errorAt("down", "'down' must be shorter than 'every'");
+          if (repeat > 1 && down >= every) throw overlap(s, "down", down, every);
           params.put("down", down);
         }
-        case LOSS -> params.put("percent", s.integer("percent", 100, 0, 100));
+        case LOSS -> params.put("percent", s.integer("percent", -1, 0, 100));
         case BANDWIDTH -> params.put("kbps", s.integer("kbps", -1, 1, Integer.MAX_VALUE));
         case DNS -> params.put("mode", s.choice("mode", "fail", List.of("fail", "timeout")));
-        case UNREACHABLE -> params.put("host", s.string("host"));
+        case UNREACHABLE -> {
+          String host = s.optString("host").orElse(null);
+          if (host == null) throw s.errorAt("do", "'unreachable' needs 'host' (a name, an IP or '*', e.g. 'host: example.com')");
+          params.put("host", host);
+        }
         case IP_CHANGE -> s.optString("ip").ifPresent(ip -> params.put("ip", ip));
         default -> { }
+      }
+      if (action == Action.LOSS && (long) params.get("percent") < 0) {
+        throw s.errorAt("do", "'loss' needs 'percent' (the share of UDP datagrams lost, 0 to 100, e.g. 'percent: 20')");
       }
       if (action == Action.BANDWIDTH && (long) params.get("kbps") < 0) {
         throw s.errorAt("do", "'bandwidth' needs 'kbps' (e.g. 'kbps: 64')");
@@ -189,6 +201,16 @@ public record Scenario(String file, long seed, List<Step> timeline) {
     }
     steps.sort((a, b) -> Long.compare(a.atMillis(), b.atMillis()));
     return new Scenario(file, seed, steps);
+  }
+
+  /**
+   * A repeated step whose effect lasts ({@code key}: {@code for}, or a flap's {@code down}) as long as
+   * its period or longer: the next repeat would begin before this one is undone, and the undo would
+   * end the next one early.
+   */
+  private static ConfigException overlap(YamlMap s, String key, long lasts, long every) {
+    return s.errorAt(key, "'" + key + "' (" + lasts + "ms) must be shorter than 'every' (" + every + "ms): the next repeat "
+        + "would begin before this one is undone; shorten '" + key + "' or lengthen 'every'");
   }
 
   /** The keys some step may have: the common ones, then each action's own. */

@@ -122,6 +122,77 @@ class ScenarioTest {
   }
 
   @Test
+  void aRepeatThatLastsAsLongAsItsPeriodIsRefusedAtWhatLasts() throws Exception {
+    // the second link-down would come while the first is still down, and the first's undo would
+    // bring the link up in the middle of the second
+    assertError("""
+        timeline:
+          - at: 1s
+            do: link-down
+            adapter: LWIP_GP
+            for: 5s
+            every: 1s
+            repeat: 3
+        """, "s.yaml:5:10: 'for' (5000ms) must be shorter than 'every' (1000ms): the next repeat would begin before this one "
+        + "is undone; shorten 'for' or lengthen 'every'");
+    assertError("""
+        timeline:
+          - at: 1s
+            do: flap
+            adapter: LWIP_GP
+            down: 2s
+            every: 2s
+            repeat: 3
+        """, "s.yaml:5:11: 'down' (2000ms) must be shorter than 'every' (2000ms): the next repeat would begin before this one "
+        + "is undone; shorten 'down' or lengthen 'every'");
+    Scenario.Step justShorter = Scenario.parse("s.yaml", """
+        timeline:
+          - at: 1s
+            do: link-down
+            adapter: LWIP_GP
+            for: 999ms
+            every: 1s
+            repeat: 2
+        """).timeline().get(0);
+    assertThat(justShorter.forMillis()).isLessThan(justShorter.everyMillis()); // undone 1 ms before the next
+  }
+
+  @Test
+  void anEveryOfNothingOrWithoutRepeatIsReportedAsSuch() {
+    assertError("""
+        timeline:
+          - at: 1s
+            do: reset
+            adapter: LWIP_GP
+            every: 0s
+            repeat: 3
+        """, "s.yaml:5:12: 'every' must be longer than 0 (e.g. 'every: 10s')");
+    assertError("""
+        timeline:
+          - at: 1s
+            do: reset
+            adapter: LWIP_GP
+            every: 10s
+        """, "s.yaml:5:12: 'every' needs 'repeat' (how many times in all, e.g. 'repeat: 20')");
+  }
+
+  @Test
+  void aFaultWithoutItsMeasureNamesItWithAnExample() {
+    assertError("""
+        timeline:
+          - at: 1s
+            do: loss
+            adapter: LWIP_GP
+        """, "s.yaml:3:9: 'loss' needs 'percent' (the share of UDP datagrams lost, 0 to 100, e.g. 'percent: 20')");
+    assertError("""
+        timeline:
+          - at: 1s
+            do: unreachable
+            adapter: LWIP_GP
+        """, "s.yaml:3:9: 'unreachable' needs 'host' (a name, an IP or '*', e.g. 'host: example.com')");
+  }
+
+  @Test
   void eachStepKnowsWhereItsValuesAre() throws Exception {
     Scenario s = Scenario.parse("s.yaml", """
         timeline:

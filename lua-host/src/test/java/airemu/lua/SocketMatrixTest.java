@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -37,11 +38,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A socket client's life as scripts live it, on every board and in both styles, against real peers
- * (socat echo servers, socat saying hello and hanging up, a Netty peer that hangs up when told, a
- * DNS server): the rows of spec 2.12 a client meets, the checklist of section 10 and the
- * observations of section 11, with full return tuples and the exact events (see {@link SocketScripts}).
+ * (socat echo servers, socat saying hello and hanging up, a Netty peer that hangs up when told,
+ * peers that close or reset when told, a DNS server) and the network's faults: the rows of spec 2.12
+ * a client meets, the checklist of section 10 and the observations of section 11, with full return
+ * tuples and the exact events (see {@link SocketScripts}).
  */
 class SocketMatrixTest {
+  /**
+   * A bandwidth fault so slow that {@link #UNCROSSABLE} bytes take 80 s to cross it (10,000 bytes of 8
+   * bits at 1 kbps), four times the longest any step of a test waits: a tx of them is still waiting
+   * for its TX_OK when the peer's FIN or RST, which carry no data and so pass at once, arrive.
+   */
+  private static final int SLOW_KBPS = 1;
+  private static final int UNCROSSABLE = 10_000;
+
   private static Peers.Socat tcpEcho;
   private static Peers.Socat udpEcho;
   private static Peers.Socat hello;
@@ -215,6 +225,84 @@ class SocketMatrixTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
+  void aPeerThatClosesOrResetsWhileATxWaitsForItsAckFailsTheTxOkWait(String board, Style style) throws Exception {
+    BoardProfile profile = BoardProfiles.find(board);
+    Environment env = DeviceSetup.calm(profile, 0);
+    CountDownLatch close = new CountDownLatch(1);
+    CountDownLatch reset = new CountDownLatch(1);
+    try (Peers.OneShotServer closing = new Peers.OneShotServer((in, out, s) -> close.await()); // then closes: a FIN
+         Peers.OneShotServer resetting = new Peers.OneShotServer((in, out, s) -> {
+           reset.await();
+           s.setSoLinger(true, 0); // closes with an RST
+         });
+         Emulation emu = SocketScripts.start(board, style, network, env,
+             Map.of("CLOSING", closing.port, "RESETTING", resetting.port, "UNCROSSABLE", UNCROSSABLE), """
+        sys.taskInit(function()
+          networkUp()
+          local f = open("f")
+          socket.config(f)
+          socket.connect(f, "127.0.0.1", CLOSING)
+          nextEvent("f")
+          local r = open("r")
+          socket.config(r)
+          socket.connect(r, "127.0.0.1", RESETTING)
+          nextEvent("r")
+          log.info("t", "online")
+          sys.waitUntil("GO") -- the uplink is now far too slow for these bytes to get across
+          socket.debug(f, true) -- the adapter's lines show which event ends each connection
+          socket.debug(r, true)
+          local data = string.rep("x", UNCROSSABLE)
+          log.info("t", "tx f", socket.tx(f, data))
+          nextEvent("f") -- the peer closed with the data still on its way
+          log.info("t", "closed", socket.state(f))
+          log.info("t", "tx f", socket.tx(f, "more"))
+          log.info("t", "tx r", socket.tx(r, data))
+          nextEvent("r") -- the peer reset the connection
+          log.info("t", "reset", socket.state(r))
+          log.info("t", "wait r", socket.wait(r))
+          noMoreEvents("f")
+          noMoreEvents("r")
+          os.exit(0)
+        end)
+        sys.run()
+        """)) {
+      try {
+        emu.awaitLine("I/user.t online");
+        env.fault(profile.defaultAdapter().orElseThrow(), new Fault.Bandwidth(SLOW_KBPS));
+        emu.device().post(new SysPublish("GO", List.of()));
+        emu.awaitLine("I/user.t tx f true false false");
+        close.countDown();
+        emu.awaitLine("I/user.t tx r true false false");
+        reset.countDown();
+        assertThat(SocketScripts.exited(emu)).containsExactly(
+            "I/user.f ON_LINE 0",
+            "I/user.r ON_LINE 0",
+            "I/user.t online",
+            "I/user.t tx f true false false",
+            "I/user.f TX_OK -1", // the result of the wait the tx set, not EVENT and not CLOSED
+            "I/user.t closed 5 在线",
+            "I/user.t tx f false true false",
+            "I/user.t tx r true false false",
+            "I/user.r TX_OK -1",
+            "I/user.t reset 5 在线",
+            "I/user.t wait r false false");
+        // lwIP reports a FIN as a remote close and an RST as a socket error (net_lwip2_tcp_recv_cb,
+        // net_lwip2_tcp_err_cb); the machine fails the TX_OK wait on either
+        assertThat(emu.lines().stream().filter(l -> l.startsWith("network_default_socket_callback 1123:"))
+            .map(l -> l.replaceFirst("socket \\d+,", "socket N,"))).containsExactly(
+            "network_default_socket_callback 1123:before process socket N,event:0xf2000008(对端关闭),state:5(在线),wait:3(等待发送完成)",
+            "network_default_socket_callback 1123:before process socket N,event:0xf200000a(连接异常),state:5(在线),wait:3(等待发送完成)");
+        closing.join();
+        resetting.join();
+      } finally {
+        close.countDown();
+        reset.countDown();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
   void aRefusedConnectAnUnknownHostAndAFailedHandshakeFailOnLineAndTheCtrlConnectsAgainAfterClose(String board, Style style) {
     assertThat(SocketScripts.run(board, style, network, Map.of("ECHO", tcpEcho.port, "CLOSED_PORT", Peers.closedTcpPort()), """
         sys.taskInit(function()
@@ -246,6 +334,13 @@ class SocketMatrixTest {
           nextEvent("c")
           log.info("t", "handshake failed", socket.state(c))
           noMoreEvents("c")
+          local u = open("u") -- a UDP ctrl resolves its name first too, and fails the same way
+          socket.config(u, nil, true)
+          log.info("t", "udp unknown", socket.connect(u, "nosuch.test", ECHO))
+          log.info("t", "resolving", socket.state(u))
+          nextEvent("u")
+          log.info("t", "unresolved", socket.state(u))
+          noMoreEvents("u")
           os.exit(0)
         end)
         sys.run()
@@ -268,7 +363,11 @@ class SocketMatrixTest {
         "I/user.t remote 127.0.0.1 nil nil nil",
         "I/user.t tls true false",
         "I/user.c ON_LINE -1",
-        "I/user.t handshake failed 4 正在TLS握手");
+        "I/user.t handshake failed 4 正在TLS握手",
+        "I/user.t udp unknown true false",
+        "I/user.t resolving 2 等待DNS",
+        "I/user.u ON_LINE -1",
+        "I/user.t unresolved 2 等待DNS");
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -348,6 +447,10 @@ class SocketMatrixTest {
           socket.config(u, nil, true)
           socket.connect(u, "127.0.0.1", UDP_ECHO)
           nextEvent("u")
+          local d = open("d")
+          socket.config(d)
+          socket.connect(d, "127.0.0.1", ECHO)
+          nextEvent("d")
           local l = open("l")
           socket.config(l, LISTEN)
           socket.listen(l)
@@ -359,16 +462,19 @@ class SocketMatrixTest {
           socket.config(c)
           log.info("t", "connect", socket.connect(c, "127.0.0.1", ECHO))
           log.info("t", "tx", socket.tx(o, "held"))
+          log.info("t", "discon", socket.discon(d)) -- its FIN cannot leave either: it waits in state 7
           log.info("t", "connecting", socket.state(c))
           nextEvent("c")
           nextEvent("o")
           nextEvent("u")
           nextEvent("l")
+          nextEvent("d")
           log.info("t", "states", socket.state(c))
           log.info("t", "states", socket.state(o))
           log.info("t", "states", socket.state(u))
-          for _, name in ipairs({"c", "o", "u", "l"}) do noMoreEvents(name) end
-          for _, failed in ipairs({c, o, u, l}) do socket.release(failed) end -- a failed ctrl is not re-armed
+          log.info("t", "states", socket.state(d))
+          for _, name in ipairs({"c", "o", "u", "l", "d"}) do noMoreEvents(name) end
+          for _, failed in ipairs({c, o, u, l, d}) do socket.release(failed) end -- a failed ctrl is not re-armed
           local k = open("k") -- these two wait for the link to return
           log.info("t", "linkup", socket.linkup(k))
           local w = open("w")
@@ -394,17 +500,21 @@ class SocketMatrixTest {
       assertThat(SocketScripts.exited(emu)).containsExactly(
           "I/user.o ON_LINE 0",
           "I/user.u ON_LINE 0",
+          "I/user.d ON_LINE 0",
           "I/user.t online",
           "I/user.t connect true false",
           "I/user.t tx true false false",
+          "I/user.t discon true false",
           "I/user.t connecting 3 正在连接",
           "I/user.c ON_LINE -1",
           "I/user.o TX_OK -1",
           "I/user.u EVENT -1",
           "I/user.l ON_LINE -1", // a listening ctrl waits for ON_LINE
+          "I/user.d CLOSED -1", // the discon's wait fails; the state stays where it was
           "I/user.t states 3 正在连接",
           "I/user.t states 5 在线",
           "I/user.t states 5 在线",
+          "I/user.t states 7 正在离线",
           "I/user.t linkup true false",
           "I/user.t connect true false",
           "I/user.t waiting 0 硬件离线",

@@ -2,7 +2,11 @@ package airemu.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import airemu.boards.BoardProfile;
+import airemu.config.BoardProfiles;
 import airemu.lua.SocketScripts.Style;
+import airemu.netif.Environment;
+import airemu.netif.Fault;
 import airemu.netif.Peers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +18,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -23,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A script as a server, on every board and in both styles, with real clients from the test: TCP in
  * single-client mode (the listening ctrl becomes the connection), in multi-client mode
- * ({@code listen(ctrl, n)} and {@code accept}), a port already taken, and the UDP server idiom of
- * {@code udpsrv.lua} (spec 2.10, 2.11, the ON_LINE rows of 2.12).
+ * ({@code listen(ctrl, n)} and {@code accept}), a port already taken, a server losing its link, and
+ * the UDP server idiom of {@code udpsrv.lua} (spec 2.10, 2.11, the ON_LINE and link rows of 2.12).
  */
 class SocketServerTest {
 
@@ -170,6 +175,78 @@ class SocketServerTest {
               "I/user.t discon a true false",
               "I/user.a CLOSED 0",
               "I/user.b EVENT -1");
+        }
+      }
+    }
+  }
+
+  /**
+   * The link's loss reaches every ctrl of the adapter ({@code network_default_socket_callback} runs
+   * {@code EV_NW_STATE} through the state machine of each busy ctrl of the table), so the listener and
+   * each accepted client fail whatever they wait for: the listener its armed ON_LINE, a client that
+   * waits for data its EVENT, a client with a tx still on its way (held by a blackhole) its TX_OK.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("airemu.lua.SocketScripts#boardsAndStyles")
+  void theLinkLostFailsTheListenerAndEachAcceptedClientOnItsOwnWait(String board, Style style) throws Exception {
+    BoardProfile profile = BoardProfiles.find(board);
+    String adapter = profile.defaultAdapter().orElseThrow();
+    Environment env = DeviceSetup.calm(profile, 0);
+    int port = Peers.freeTcpPort();
+    try (Emulation emu = SocketScripts.start(board, style, Emulation.TEST_NETWORK, env, Map.of("PORT", port), """
+        sys.taskInit(function()
+          networkUp()
+          local s = open("s")
+          socket.config(s, PORT)
+          log.info("t", "listen", socket.listen(s, 2))
+          nextEvent("s")
+          local _, a = accept(s, "a")
+          nextEvent("a")
+          log.info("t", "read a", socket.read(a))
+          log.info("t", "wait a", socket.wait(a))
+          nextEvent("s")
+          local _, b = accept(s, "b")
+          log.info("t", "accepted")
+          sys.waitUntil("GO") -- the network now swallows every packet
+          log.info("t", "tx b", socket.tx(b, "held"))
+          nextEvent("s")
+          nextEvent("a")
+          nextEvent("b")
+          log.info("t", "states", socket.state(s))
+          log.info("t", "states", socket.state(a))
+          log.info("t", "states", socket.state(b))
+          log.info("t", "tx a", socket.tx(a, "x"))
+          for _, name in ipairs({"s", "a", "b"}) do noMoreEvents(name) end
+          os.exit(0)
+        end)
+        sys.run()
+        """)) {
+      emu.awaitLine("I/user.t listen true false");
+      try (Socket a = connectWhenListening(port)) {
+        a.getOutputStream().write("from a".getBytes(StandardCharsets.US_ASCII));
+        emu.awaitLine("I/user.t wait a true false");
+        try (Socket b = new Socket(InetAddress.getLoopbackAddress(), port)) {
+          emu.awaitLine("I/user.t accepted");
+          env.fault(adapter, new Fault.Blackhole());
+          emu.device().post(new SysPublish("GO", List.of()));
+          emu.awaitLine("I/user.t tx b true false false");
+          env.link(adapter, false);
+          assertThat(SocketScripts.exited(emu)).containsExactly(
+              "I/user.t listen true false",
+              "I/user.s ON_LINE 0",
+              "I/user.a EVENT 0",
+              "I/user.t read a true from a",
+              "I/user.t wait a true false",
+              "I/user.s ON_LINE 0",
+              "I/user.t accepted",
+              "I/user.t tx b true false false",
+              "I/user.s ON_LINE -1", // still armed for the next client
+              "I/user.a EVENT -1",
+              "I/user.b TX_OK -1",
+              "I/user.t states 6 在监听",
+              "I/user.t states 5 在线",
+              "I/user.t states 5 在线",
+              "I/user.t tx a false true false");
         }
       }
     }

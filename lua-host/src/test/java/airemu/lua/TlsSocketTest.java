@@ -152,33 +152,43 @@ class TlsSocketTest {
     }
   }
 
+  /**
+   * A certificate of a month ago, over TLS and DTLS: refused while the clock reads the time the
+   * network gave at the attach (the host's), accepted once {@code socket.sntp} set it from a server
+   * that answers with last month's time.
+   */
   @Test
   void aCertificateValidOnlyInTheDevicesTimeWorksOnceSntpSetTheClock() throws Exception {
     InetAddress ntp = InetAddress.getByName("203.107.6.88"); // ntp.aliyun.com, routed to the peer
-    try (OpensslServer s = OpensslServer.start(false, serving("old", "-tls1_2"));
+    try (OpensslServer tls = OpensslServer.start(false, serving("old", "-tls1_2"));
+         OpensslServer dtls = OpensslServer.start(true, serving("old", "-dtls1_2"));
          SntpPeer sntp = SntpPeer.start(InetAddress.getLoopbackAddress(), 0, THEN::toEpochMilli)) {
       NetOptions network = Emulation.TEST_NETWORK.withHost("ntp.aliyun.com", ntp).withRoute(ntp, sntp.address());
       assertThat(run(network, """
           local libnet = require "libnet"
-          local function try(what)
+          local function try(what, udp, port)
             local netc = socket.create(nil, "tls")
-            socket.config(netc, nil, nil, true, nil, nil, nil, io.readFile("/luadb/old_ca.crt"))
-            log.info("t", what, libnet.connect("tls", 15000, netc, "tls.test", PORT))
+            socket.config(netc, nil, udp, true, nil, nil, nil, io.readFile("/luadb/old_ca.crt"))
+            log.info("t", what, libnet.connect("tls", 15000, netc, "tls.test", port))
             libnet.close("tls", 5000, netc)
             socket.release(netc)
           end
           sys.taskInitEx(function()
             sys.waitUntil("IP_READY")
-            try("before sntp")
+            sys.waitUntil("NTP_UPDATE") -- the cellular network's time, which follows the attach
+            try("tls before sntp", false, TLS_PORT)
+            try("dtls before sntp", true, DTLS_PORT)
             socket.sntp()
-            local ok, src
-            repeat ok, src = sys.waitUntil("NTP_UPDATE", 5000) until src ~= 1 -- not the cellular network's time
-            try("after sntp")
+            log.info("t", "sntp", sys.waitUntil("NTP_UPDATE", 5000))
+            try("tls after sntp", false, TLS_PORT)
+            try("dtls after sntp", true, DTLS_PORT)
             os.exit(0)
           end, "tls")
           sys.run()
-          """, "PORT", s.port())).containsSubsequence("TLS handshake failed 0x2700 !!", "I/user.t before sntp false",
-          "I/user.t after sntp true");
+          """, "TLS_PORT", tls.port(), "DTLS_PORT", dtls.port())).containsSubsequence(
+          "TLS handshake failed 0x2700 !!", "I/user.t tls before sntp false",
+          "TLS handshake failed 0x2700 !!", "I/user.t dtls before sntp false",
+          "I/user.t sntp true", "I/user.t tls after sntp true", "I/user.t dtls after sntp true");
     }
   }
 
@@ -257,8 +267,10 @@ class TlsSocketTest {
 
   /**
    * A server that accepts and never answers: the module has no handshake timeout of its own
-   * (mbedtls's read timeout counts only in blocking reads), so libnet's timeout ends the connect,
-   * in state 4, and closing the socket ends the connection the server holds.
+   * (mbedtls's read timeout counts only in blocking reads), so what libnet.connect waits for does
+   * not come and its timeout ends the wait (nil, not an {@code ON_LINE,-1}), in state 4; closing the
+   * socket ends the connection the server holds. The netif TlsTest lets ten minutes of device time
+   * pass the same way.
    */
   @Test
   void aStallingServerLeavesTheConnectToLibnetsTimeoutAndCloseEndsIt() throws Exception {
@@ -273,14 +285,17 @@ class TlsSocketTest {
             sys.waitUntil("IP_READY")
             local netc = socket.create(nil, "tls")
             socket.config(netc, nil, nil, true)
-            log.info("t", "connect", libnet.connect("tls", 1500, netc, "tls.test", PORT), socket.state(netc))
+            log.info("t", "connect", socket.connect(netc, "tls.test", PORT))
+            local msg = sysplus.waitMsg("tls", socket.ON_LINE, 1500) -- libnet.connect's wait
+            log.info("t", "ON_LINE", msg and msg[2], socket.state(netc))
             libnet.close("tls", 5000, netc)
             log.info("t", "closed", socket.state(netc))
             socket.release(netc)
             os.exit(0)
           end, "tls")
           sys.run()
-          """, "PORT", stalling.port())).containsExactly("I/user.t connect false 4 正在TLS握手", "I/user.t closed 1 离线");
+          """, "PORT", stalling.port())).containsExactly("I/user.t connect true false", "I/user.t ON_LINE nil 4 正在TLS握手",
+          "I/user.t closed 1 离线");
       assertThat(stalling.ended.await(Emulation.WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the server saw the connection end").isTrue();
     }
   }

@@ -66,8 +66,16 @@ final class Boards {
     return ready(air8000(sockets), options);
   }
 
+  /** An Air780 as {@link #readyAir780}, on a device clock that moves only by {@link TestDevice#advance}. */
+  static TestDevice readyAir780OnManualClock(NetOptions options, int sockets) {
+    return ready(TestDevice.startOnManualClock(air780(sockets), options));
+  }
+
   private static TestDevice ready(NetProfile profile, NetOptions options) {
-    TestDevice d = TestDevice.start(profile, options);
+    return ready(TestDevice.start(profile, options));
+  }
+
+  private static TestDevice ready(TestDevice d) {
     d.expectPublish("IP_READY");
     d.expectPublish("NTP_UPDATE");
     return d;

@@ -10,9 +10,11 @@ import airemu.core.Device;
 import airemu.core.DeviceListener;
 import airemu.core.Firmware;
 import airemu.core.LogRecord;
+import airemu.core.ManualClock;
 import airemu.core.Message;
 import airemu.core.Scheduler;
 import airemu.core.Step;
+import airemu.core.TimerService;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -53,14 +56,26 @@ final class TestDevice implements AutoCloseable {
   }
 
   static TestDevice start(NetProfile profile, NetOptions options, Transport transport, Environment environment) {
-    TestDevice d = new TestDevice(profile, options, transport, environment);
+    return start(Clock.system(), profile, options, transport, environment);
+  }
+
+  /**
+   * Starts on a device clock that moves only by {@link #advance}, so a test can let minutes of
+   * device time pass at once and see what the device's timers and its clock readers do meanwhile.
+   */
+  static TestDevice startOnManualClock(NetProfile profile, NetOptions options) {
+    return start(new ManualClock(System.currentTimeMillis()), profile, options, null, NetStack.calm(profile));
+  }
+
+  private static TestDevice start(Clock clock, NetProfile profile, NetOptions options, Transport transport, Environment environment) {
+    TestDevice d = new TestDevice(clock, profile, options, transport, environment);
     d.device.start();
     d.call(() -> null); // booted
     return d;
   }
 
-  private TestDevice(NetProfile profile, NetOptions options, Transport transport, Environment environment) {
-    this.scheduler = Scheduler.create(Clock.system(), 1);
+  private TestDevice(Clock clock, NetProfile profile, NetOptions options, Transport transport, Environment environment) {
+    this.scheduler = Scheduler.create(clock, 1);
     DeviceListener listener = new DeviceListener() {
       @Override
       public void onLog(Device device, LogRecord record) {
@@ -93,6 +108,26 @@ final class TestDevice implements AutoCloseable {
       r.run();
       return null;
     });
+  }
+
+  /**
+   * Moves the clock of a device started by {@link #startOnManualClock} on by {@code d}, and returns
+   * once every timer that fell due meanwhile has fired and the device has handled what they posted,
+   * so that {@link #pending} then holds all that {@code d} of device time brought.
+   */
+  void advance(Duration d) {
+    ManualClock clock = (ManualClock) scheduler.clock();
+    clock.advance(d.toNanos(), TimeUnit.NANOSECONDS);
+    CountDownLatch fired = new CountDownLatch(1);
+    TimerService timers = scheduler.timers();
+    timers.schedule(clock.nanoTime(), fired::countDown); // after every timer due by now
+    timers.schedule(-1, () -> { }); // the new head: wakes the timer thread, which waits by the host's time
+    try {
+      if (!fired.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError("the timers did not run");
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    call(() -> null); // what the timers posted is handled before this
   }
 
   NetStack stack() {

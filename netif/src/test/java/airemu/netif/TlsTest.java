@@ -58,6 +58,15 @@ class TlsTest {
   private static final String PASSWORD = "s3cret";
   private static final Status PENDING = new Status(true, false);
   private static final State HANDSHAKING = new State(4, "正在TLS握手");
+  /**
+   * Device time that a stalled handshake is left to: past mbedtls's 20 s read timeout and its DTLS
+   * timers (2 s doubling to 60 s, then the expiry that ends the handshake), had they events of
+   * their own on a module.
+   */
+  private static final Duration STALL = Duration.ofMinutes(10);
+  /** A DTLS server of a PSK, and the arguments of a ctrl that has it. */
+  private static final String[] PSK_SERVER = {"-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1"};
+  private static final TlsArgs PSK = new TlsArgs("1234".getBytes(StandardCharsets.US_ASCII), "dev1".getBytes(StandardCharsets.US_ASCII), null, null);
 
   @TempDir static Path dir;
   private static Pki ca;
@@ -94,8 +103,18 @@ class TlsTest {
 
   @BeforeEach
   void boot() {
+    dev = Boards.readyAir780(options(), 32);
+  }
+
+  private static NetOptions options() {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    dev = Boards.readyAir780(Boards.options().withHost(HOST, loopback).withHost(OTHER, loopback), 32);
+    return Boards.options().withHost(HOST, loopback).withHost(OTHER, loopback);
+  }
+
+  /** The device in its place on a clock the test moves (see {@link #STALL}). */
+  private void onManualClock() {
+    dev.close();
+    dev = Boards.readyAir780OnManualClock(options(), 32);
   }
 
   @AfterEach
@@ -165,45 +184,81 @@ class TlsTest {
 
   @Test
   void aServerOfAnotherCaFailsTheHandshakeWithTheVerifyError() {
-    failsVerification("server", otherCaPem);
+    failsVerification(false, "server", otherCaPem);
   }
 
   @Test
   void anExpiredCertificateFails() {
-    failsVerification("expired", caPem);
+    failsVerification(false, "expired", caPem);
   }
 
   @Test
   void aCertificateForAnotherHostFails() {
-    failsVerification("other", caPem);
+    failsVerification(false, "other", caPem);
+  }
+
+  @Test
+  void aDtlsServerOfAnotherCaFailsTheHandshakeWithTheVerifyError() {
+    failsVerification(true, "server", otherCaPem);
+  }
+
+  @Test
+  void anExpiredDtlsCertificateFails() {
+    failsVerification(true, "expired", caPem);
+  }
+
+  @Test
+  void aDtlsCertificateForAnotherHostFails() {
+    failsVerification(true, "other", caPem);
   }
 
   /**
-   * The server presents {@code cert}; trusting {@code trustedPem}, the ctrl refuses it. With
-   * {@code sslLog(1)} the refusal is in the log, and nothing of levels 2 and 3.
+   * The TLS or DTLS server presents {@code cert}; trusting {@code trustedPem}, the ctrl refuses it.
+   * With {@code sslLog(1)} the refusal is in the log, and nothing of levels 2 and 3. Released, the
+   * refused socket leaves no channel open.
    */
-  private void failsVerification(String cert, String trustedPem) {
-    try (OpensslServer s = OpensslServer.start(false, serving(cert, "-tls1_2"))) {
+  private void failsVerification(boolean udp, String cert, String trustedPem) {
+    try (OpensslServer s = OpensslServer.start(udp, serving(cert, udp ? "-dtls1_2" : "-tls1_2"))) {
       dev.run(() -> dev.stack().sslLog(1));
-      SocketCtrl c = connected(false, trusting(trustedPem), s.port());
+      SocketCtrl c = connected(udp, trusting(trustedPem), s.port());
       dev.expect(c, ON_LINE, -1);
       assertEquals(HANDSHAKING, dev.call(c::state)); // a failure leaves the state, as the firmware does
       assertTrue(dev.log().contains("TLS handshake failed 0x2700 !!"), dev.log().toString());
       assertTrue(dev.log().contains("ssl_tls.c 0:x509_verify_cert() returned -9984 (-0x2700)"), dev.log().toString());
       assertFalse(dev.log().stream().anyMatch(l -> l.contains("=> ") || l.contains("verification flags")), dev.log().toString());
+      dev.run(c::release);
+      Await.until("the refused socket to close", () -> Transport.shared().openChannels() == 0);
     }
   }
 
   @Test
   void aCertificateValidOnlyInTheDevicesTimeIsCheckedAgainstTheDeviceClock() throws IOException {
+    checkedAgainstTheDeviceClock(false);
+  }
+
+  @Test
+  void aDtlsCertificateValidOnlyInTheDevicesTimeIsCheckedAgainstTheDeviceClock() throws IOException {
+    checkedAgainstTheDeviceClock(true);
+  }
+
+  /**
+   * A certificate of a month ago: refused while the device's clock reads the host's time (as the
+   * network's time set it at the attach), accepted once the clock reads a month ago (as
+   * {@code socket.sntp} from a server of that time would set it).
+   */
+  private void checkedAgainstTheDeviceClock(boolean udp) throws IOException {
     Instant deviceNow = Instant.now().minus(Duration.ofDays(30));
     Pki oldCa = Pki.create("a CA of last month", deviceNow.minus(Duration.ofDays(1)), deviceNow.plus(Duration.ofDays(1)));
     write("then", oldCa.issue(HOST, List.of(HOST), deviceNow.minus(Duration.ofDays(1)), deviceNow.plus(Duration.ofDays(1))));
-    dev.run(() -> dev.stack().wallClock(deviceNow::toEpochMilli)); // what network time or socket.sntp set
-    try (OpensslServer s = OpensslServer.start(false, serving("then", "-tls1_2"))) {
-      SocketCtrl c = connected(false, trusting(oldCa.certificatePem()), s.port());
-      dev.expect(c, ON_LINE, 0);
-      echoes(c, "a month ago\n");
+    try (OpensslServer s = OpensslServer.start(udp, serving("then", udp ? "-dtls1_2" : "-tls1_2"))) {
+      SocketCtrl now = connected(udp, trusting(oldCa.certificatePem()), s.port());
+      dev.expect(now, ON_LINE, -1);
+      assertTrue(dev.log().contains("TLS handshake failed 0x2700 !!"), dev.log().toString());
+      dev.run(now::release);
+      dev.run(() -> dev.stack().wallClock(deviceNow::toEpochMilli)); // the RTC that network time and socket.sntp set
+      SocketCtrl then = connected(udp, trusting(oldCa.certificatePem()), s.port());
+      dev.expect(then, ON_LINE, 0);
+      echoes(then, "a month ago\n");
     }
   }
 
@@ -313,8 +368,8 @@ class TlsTest {
 
   @Test
   void dtls12WithAPskGoesOnlineAndEchoes() {
-    try (OpensslServer s = OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1")) {
-      SocketCtrl c = connected(true, new TlsArgs(bytes("1234"), bytes("dev1"), null, null), s.port());
+    try (OpensslServer s = OpensslServer.start(true, PSK_SERVER)) {
+      SocketCtrl c = connected(true, PSK, s.port());
       dev.expect(c, ON_LINE, 0);
       echoes(c, "hello over dtls\n");
       // more than a record: mbedtls_ssl_write refuses a DTLS datagram it would have to split
@@ -358,7 +413,8 @@ class TlsTest {
 
   @Test
   void aServerThatSaysNothingLeavesTheCtrlHandshakingUntilTheScriptCloses() throws Exception {
-    java.util.concurrent.CountDownLatch hello = new java.util.concurrent.CountDownLatch(1);
+    onManualClock();
+    CountDownLatch hello = new CountDownLatch(1);
     int[] end = new int[1];
     try (Peers.OneShotServer s = new Peers.OneShotServer((in, out, sock) -> {
       in.read(new byte[5]);
@@ -370,9 +426,11 @@ class TlsTest {
       end[0] = -1;
     })) {
       SocketCtrl c = connected(false, TlsArgs.NONE, s.port);
-      assertTrue(hello.await(TestDevice.TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+      assertTrue(hello.await(TestDevice.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
       Await.until("state 4", () -> HANDSHAKING.equals(dev.call(c::state)));
+      dev.advance(STALL); // the firmware steps the handshake on received data only: the time brings nothing
       assertEquals(List.of(), dev.pending());
+      assertEquals(HANDSHAKING, dev.call(c::state));
       dev.run(c::close);
       s.join(); // the server saw the connection end: nothing is left open
       assertEquals(-1, end[0]);
@@ -493,7 +551,7 @@ class TlsTest {
     if (psk) args.addAll(List.of("-nocert", "-psk", "31323334", "-psk_identity", "dev1"));
     try (OpensslServer s = OpensslServer.start(true, psk ? args.toArray(String[]::new) : serving(cert, args.toArray(String[]::new)))) {
       dev.run(() -> dev.stack().sslLog(3));
-      SocketCtrl c = connected(true, psk ? new TlsArgs(bytes("1234"), bytes("dev1"), null, null) : trusting(caPem), s.port());
+      SocketCtrl c = connected(true, psk ? PSK : trusting(caPem), s.port());
       dev.expect(c, ON_LINE, 0);
       echoes(c, cipher + "\n");
       echoes(c, "x".repeat(1000) + "\n");
@@ -502,27 +560,84 @@ class TlsTest {
 
   @Test
   void aLostFlightIsResentWhenTheServerRepeatsItsOwn() throws Exception {
-    try (OpensslServer s = OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1");
-         LossyRelay relay = new LossyRelay(s.port())) {
-      SocketCtrl c = connected(true, new TlsArgs(bytes("1234"), bytes("dev1"), null, null), relay.port());
+    AtomicInteger flightsWithChangeCipherSpec = new AtomicInteger();
+    AtomicInteger repeatsBeforeResend = new AtomicInteger(); // the server's ServerHelloDones between the lost flight and the resent one
+    try (OpensslServer s = OpensslServer.start(true, PSK_SERVER);
+         Relay relay = new Relay(s.port(), (fromServer, d, length) -> {
+           if (fromServer) {
+             if (flightsWithChangeCipherSpec.get() == 1 && Relay.holds(d, length, 22, 14)) repeatsBeforeResend.incrementAndGet();
+             return 1;
+           }
+           // the client's first datagram with a ChangeCipherSpec, its last flight, is lost
+           return Relay.holds(d, length, 20, 1) && flightsWithChangeCipherSpec.incrementAndGet() == 1 ? 0 : 1;
+         })) {
+      SocketCtrl c = connected(true, PSK, relay.port());
       dev.expect(c, ON_LINE, 0); // openssl repeats its flight after 1 s, and the client then its own
       echoes(c, "after a loss\n");
-      assertEquals(2, relay.flightsWithChangeCipherSpec.get(), "the lost flight and the one resent");
-      assertEquals(1, relay.repeatsBeforeResend, "resent on the server's first repeat of its flight, not later on a timer");
+      assertEquals(2, flightsWithChangeCipherSpec.get(), "the lost flight and the one resent");
+      assertEquals(1, repeatsBeforeResend.get(), "resent on the server's first repeat of its flight, not later on a timer");
+    }
+  }
+
+  /**
+   * The network delivers every datagram of the server twice: the handshake copes with the repeated
+   * flights, and each echo reaches the script once, the copy dropped by the 64-record replay window
+   * (RFC 6347 4.1.2.6). The relay sends the copy right after the original, so a copy of "one" or
+   * "two" that got through would be read, or announced, before the next line's echo.
+   */
+  @Test
+  void aDatagramTheNetworkDuplicatesReachesTheScriptOnce() throws Exception {
+    AtomicInteger duplicatedData = new AtomicInteger();
+    try (OpensslServer s = OpensslServer.start(true, PSK_SERVER);
+         Relay relay = new Relay(s.port(), (fromServer, d, length) -> {
+           if (!fromServer) return 1;
+           if (Relay.holds(d, length, 23, -1)) duplicatedData.incrementAndGet();
+           return 2;
+         })) {
+      SocketCtrl c = connected(true, PSK, relay.port());
+      dev.expect(c, ON_LINE, 0);
+      for (String line : List.of("one\n", "two\n", "three\n")) echoes(c, line);
+      assertEquals(3, duplicatedData.get(), "each echo was sent twice");
+    }
+  }
+
+  /**
+   * A DTLS server that says nothing: on a module mbedtls's retransmission timer posts no event, so
+   * the device time of {@link #STALL} brings nothing. The server's next datagram finds the flight's
+   * timer expired by the device's clock and the client sends its hello again (the timeout doubled),
+   * still handshaking.
+   */
+  @Test
+  void aSilentDtlsServerLeavesTheHandshakeWaitingHoweverLongTheDeviceClockRuns() throws Exception {
+    onManualClock();
+    try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout((int) TestDevice.TIMEOUT.toMillis());
+      SocketCtrl c = connected(true, PSK, server.getLocalPort());
+      DatagramPacket hello = new DatagramPacket(new byte[2048], 2048);
+      server.receive(hello);
+      dev.advance(STALL);
+      assertEquals(List.of(), dev.pending());
+      assertEquals(HANDSHAKING, dev.call(c::state));
+      server.send(new DatagramPacket(new byte[] {'x'}, 1, hello.getSocketAddress())); // no record: dropped, once read
+      DatagramPacket again = new DatagramPacket(new byte[2048], 2048);
+      server.receive(again);
+      assertEquals(List.of(hello.getLength(), 22, 1), List.of(again.getLength(), (int) again.getData()[0], (int) again.getData()[13]),
+          "the ClientHello again");
+      assertEquals(HANDSHAKING, dev.call(c::state));
+      dev.run(c::close);
     }
   }
 
   @Test
   void stalledDtlsHandshakesHoldNoThreadAndALaterOneStillCompletes() throws Exception {
     try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-         OpensslServer good = OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1")) {
-      TlsArgs psk = new TlsArgs(bytes("1234"), bytes("dev1"), null, null);
+         OpensslServer good = OpensslServer.start(true, PSK_SERVER)) {
       List<SocketCtrl> stalled = new ArrayList<>();
-      for (int i = 0; i < 4; i++) stalled.add(connected(true, psk, silent.getLocalPort())); // every event loop started
+      for (int i = 0; i < 4; i++) stalled.add(connected(true, PSK, silent.getLocalPort())); // every event loop started
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      for (int i = 0; i < 24; i++) stalled.add(connected(true, psk, silent.getLocalPort()));
+      for (int i = 0; i < 24; i++) stalled.add(connected(true, PSK, silent.getLocalPort()));
       Await.until("every hello sent", () -> received(silent) >= stalled.size());
-      SocketCtrl c = connected(true, psk, good.port());
+      SocketCtrl c = connected(true, PSK, good.port());
       dev.expect(c, ON_LINE, 0);
       echoes(c, "while 28 wait\n");
       assertTrue(ManagementFactory.getThreadMXBean().getThreadCount() <= threads,
@@ -555,26 +670,25 @@ class TlsTest {
   @Test
   void failuresAndEchoesOfTlsAndDtlsLeaveNoChannelThreadOrBuffer() throws Exception {
     Transport transport = Transport.shared();
-    TlsArgs psk = new TlsArgs(bytes("1234"), bytes("dev1"), null, null);
     List<OpensslServer> dtlsServers = new ArrayList<>(); // one each: a DTLS server serves its first client until it closes
     try (OpensslServer tlsServer = OpensslServer.start(false, serving("server", "-tls1_2"));
          EchoPeer mirror = EchoPeer.start(InetAddress.getLoopbackAddress(), 0); // sends the hello back: garbage
          DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      for (int i = 0; i < 6; i++) dtlsServers.add(OpensslServer.start(true, "-dtls1_2", "-nocert", "-psk", "31323334", "-psk_identity", "dev1"));
+      for (int i = 0; i < 6; i++) dtlsServers.add(OpensslServer.start(true, PSK_SERVER));
       int threads = 0;
       for (int i = 0; i < 6; i++) {
         if (i == 1) threads = ManagementFactory.getThreadMXBean().getThreadCount(); // after a first round
         SocketCtrl tlsEcho = connected(false, trusting(caPem), tlsServer.port());
         dev.expect(tlsEcho, ON_LINE, 0);
         echoes(tlsEcho, "tls " + i + "\n");
-        SocketCtrl dtlsEcho = connected(true, psk, dtlsServers.get(i).port());
+        SocketCtrl dtlsEcho = connected(true, PSK, dtlsServers.get(i).port());
         dev.expect(dtlsEcho, ON_LINE, 0);
         echoes(dtlsEcho, "dtls " + i + "\n");
         SocketCtrl tlsGarbage = connected(false, TlsArgs.NONE, mirror.port());
         dev.expect(tlsGarbage, ON_LINE, -1);
-        SocketCtrl dtlsGarbage = connected(true, psk, mirror.port());
+        SocketCtrl dtlsGarbage = connected(true, PSK, mirror.port());
         dev.expect(dtlsGarbage, ON_LINE, -1);
-        SocketCtrl dtlsStalled = connected(true, psk, silent.getLocalPort());
+        SocketCtrl dtlsStalled = connected(true, PSK, silent.getLocalPort());
         dev.run(() -> {
           tlsEcho.release(); // with the echo read: the channel, the ctrl and its buffers go
           dtlsEcho.close();
@@ -593,14 +707,18 @@ class TlsTest {
   }
 
   /**
-   * A UDP relay between the device and a DTLS server that loses the client's first datagram carrying
-   * a ChangeCipherSpec (its last flight); it forwards in both directions on one thread of its own.
+   * A UDP relay between the device and a DTLS server, on one thread of its own: each datagram goes
+   * on as many times as {@code copies} says (0 loses it, 2 duplicates it).
    */
-  private static final class LossyRelay implements AutoCloseable {
-    LossyRelay(int serverPort) throws IOException {
+  private static final class Relay implements AutoCloseable {
+    interface Copies {
+      int of(boolean fromServer, byte[] datagram, int length);
+    }
+
+    Relay(int serverPort, Copies copies) throws IOException {
       socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
       InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
-      thread = new Thread(() -> {
+      Thread thread = new Thread(() -> {
         InetSocketAddress client = null;
         byte[] buf = new byte[65536];
         try {
@@ -608,18 +726,16 @@ class TlsTest {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             socket.receive(p);
             boolean fromServer = p.getSocketAddress().equals(server);
-            if (fromServer && flightsWithChangeCipherSpec.get() == 1 && holds(buf, p.getLength(), 22, 14)) repeatsBeforeResend++;
-            if (!fromServer) {
-              client = (InetSocketAddress) p.getSocketAddress();
-              if (holds(buf, p.getLength(), 20, 1) && flightsWithChangeCipherSpec.incrementAndGet() == 1) continue;
-            }
+            if (!fromServer) client = (InetSocketAddress) p.getSocketAddress();
             InetSocketAddress to = fromServer ? client : server;
-            if (to != null) socket.send(new DatagramPacket(buf, p.getLength(), to));
+            for (int n = copies.of(fromServer, buf, p.getLength()); n > 0 && to != null; n--) {
+              socket.send(new DatagramPacket(buf, p.getLength(), to));
+            }
           }
         } catch (IOException e) {
           // closed
         }
-      }, "test-lossy-relay");
+      }, "test-relay");
       thread.setDaemon(true);
       thread.start();
     }
@@ -630,11 +746,12 @@ class TlsTest {
 
     /**
      * Whether the datagram holds a record of {@code type} whose first byte is {@code first} (20, 1: a
-     * ChangeCipherSpec; 22, 14: a ServerHelloDone); a record is type, version, epoch, number, length.
+     * ChangeCipherSpec; 22, 14: a ServerHelloDone; -1: any); a record is type, version, epoch,
+     * number, length.
      */
-    private static boolean holds(byte[] d, int length, int type, int first) {
+    static boolean holds(byte[] d, int length, int type, int first) {
       for (int p = 0; p + 14 <= length; p += 13 + (((d[p + 11] & 0xFF) << 8) | (d[p + 12] & 0xFF))) {
-        if (d[p] == type && d[p + 13] == first) return true;
+        if (d[p] == type && (first < 0 || d[p + 13] == first)) return true;
       }
       return false;
     }
@@ -644,10 +761,6 @@ class TlsTest {
       socket.close();
     }
 
-    final AtomicInteger flightsWithChangeCipherSpec = new AtomicInteger();
-    /** The server's ServerHelloDones between the lost flight and the resent one. */
-    volatile int repeatsBeforeResend;
     private final DatagramSocket socket;
-    private final Thread thread;
   }
 }

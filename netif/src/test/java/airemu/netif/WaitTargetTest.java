@@ -39,13 +39,18 @@ class WaitTargetTest {
     udpEcho.close();
   }
 
+  /** The device the tests run on, its network up; {@link WaitTargetOnAir8000Test} runs them on another board. */
+  TestDevice ready(NetOptions options, int sockets) {
+    return Boards.readyAir780(options, sockets);
+  }
+
   @AfterEach
   void shutdown() {
     if (dev != null) dev.close();
   }
 
   private SocketCtrl udpOnline() {
-    dev = Boards.readyAir780(Boards.options(), 8);
+    dev = ready(Boards.options(), 8);
     SocketCtrl u = dev.udp(null, 0);
     assertEquals(PENDING, dev.call(() -> u.connect("127.0.0.1", udpEcho.port, false)));
     dev.expect(u, ON_LINE, 0);
@@ -85,7 +90,7 @@ class WaitTargetTest {
       if (in.read() < 0) throw new AssertionError("no data");
       s.setSoLinger(true, 0); // gone with the data unread: a reset
     })) {
-      dev = Boards.readyAir780(Boards.options().withTxBufferBytes(2 * big), 8);
+      dev = ready(Boards.options().withTxBufferBytes(2 * big), 8);
       SocketCtrl c = dev.tcp(null);
       dev.run(() -> c.connect("127.0.0.1", peer.port, false));
       dev.expect(c, ON_LINE, 0);

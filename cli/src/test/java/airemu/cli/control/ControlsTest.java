@@ -279,7 +279,8 @@ class ControlsTest {
   @Test
   void theConsoleStopsAtAnInputThatIsNoText() throws Exception {
     assertThat(console("link down lwip_gp\n\u007fELF\u0002\u0001\u0000\u0000\nlink up lwip_gp\n")).containsExactly("airemu> LWIP_GP link down",
-        "airemu: stdin is not text; the console stops reading it (commands are lines such as 'status')");
+        "airemu: stdin is closed or is not text (a NUL byte, or a line longer than any command); "
+            + "the console stops reading it (commands are lines such as 'status')");
     assertThat(changes).containsExactly("LWIP_GP link down");
   }
 }
