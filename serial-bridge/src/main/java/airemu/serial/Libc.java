@@ -66,6 +66,9 @@ final class Libc {
 
     int tcsetattr(int fd, int optionalActions, Pointer termios);
 
+    /** Throws away what waits in a tty's queue; {@link #TCIFLUSH} for its input. */
+    int tcflush(int fd, int queueSelector);
+
     int pipe(int[] fds);
 
     /** nfds_t is unsigned long on Linux and unsigned int on macOS; a long in the register serves both. */
@@ -83,6 +86,7 @@ final class Libc {
 
   static final boolean MAC = Platform.isMac();
 
+  static final int O_RDONLY = 0;
   static final int O_RDWR = 2;
   static final int O_NOCTTY = MAC ? 0x20000 : 0x100;
   static final int O_NONBLOCK = MAC ? 0x4 : 0x800;
@@ -91,6 +95,7 @@ final class Libc {
   static final int F_SETFL = 4;
   static final int FD_CLOEXEC = 1;
   static final int TCSANOW = 0;
+  static final int TCIFLUSH = MAC ? 1 : 0;
   /** Packet mode on a pty master: reads then tell when the slave flushed its input (TIOCPKT_FLUSHREAD). */
   static final long TIOCPKT = MAC ? 0x80047470L : 0x5420L;
   static final int TIOCPKT_DATA = 0;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,7 @@ final class PortHub {
       Client[] next = Arrays.copyOf(live, live.length + 1);
       next[live.length] = client;
       live = next; // a fresh array, so a send that re-enters never sees the array change under it
+      notifyAll(); // for awaitAttached
       return true;
     }
   }
@@ -102,7 +104,16 @@ final class PortHub {
 
   /** Stops sending to {@code client}. Idempotent. */
   void detach(Client client) {
+    detach(client, () -> {});
+  }
+
+  /**
+   * Runs {@code last}, then stops sending to {@code client} (if attached), under the lock that orders
+   * output: no output reaches the client between the two.
+   */
+  void detach(Client client, Runnable last) {
     synchronized (this) {
+      last.run();
       int i = 0;
       while (i < live.length && live[i] != client) i++;
       if (i == live.length) return;
@@ -110,6 +121,7 @@ final class PortHub {
       System.arraycopy(live, 0, next, 0, i);
       System.arraycopy(live, i + 1, next, i, next.length - i);
       live = next;
+      notifyAll();
     }
   }
 
@@ -133,9 +145,18 @@ final class PortHub {
     return backlog.capacity();
   }
 
-  int attachedClients() {
+  /**
+   * Waits until exactly {@code clients} clients are attached; false if that did not happen within
+   * {@code millis}. For tests, which must know that a transport has seen a client come or go.
+   */
+  boolean awaitAttached(int clients, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (this) {
-      return live.length;
+      for (long left; live.length != clients; ) {
+        if ((left = deadline - System.nanoTime()) <= 0) return false;
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
     }
   }
 

@@ -154,11 +154,15 @@ final class PtyPoller {
           continue;
         }
         if (revents(0) != 0) drainWakePipe();
-        if (inotify >= 0 && revents(1) != 0) drainInotify();
+        // Whether or not poll found inotify ready: a client's read queues its event before the read
+        // returns, so a flush it made after reading, reported on its master, follows an event that is
+        // queued by now even if it was not when poll looked at inotify.
+        if (inotify >= 0) drainInotify();
         for (int i = 0; i < polled.size(); i++) {
           short re = revents(firstPty + i);
           if (re != 0) polled.get(i).onEvents(re, polledArrivals.get(i));
         }
+        afterMasters();
       } catch (Throwable t) { // a bug in one pty must not stop the others
         log().error("pty poller: unexpected failure", t);
         LockSupport.parkNanos(BROKEN_POLL_PAUSE_NANOS);
@@ -207,6 +211,27 @@ final class PtyPoller {
     if (!undecided) return;
     readEvents();
     for (PtyTransport pty : byWatch.values()) pty.settleHeld();
+  }
+
+  /**
+   * What the masters' reports left to be decided once the inotify events up to now are read: a flush
+   * report is judged knowing every read that came before it, and a pty that threw away what a departed
+   * client left (by opening and closing its slave) counts its clients again once its own events are
+   * among those read. Events read here may make other ptys due: a new round handles them.
+   */
+  private void afterMasters() {
+    for (;;) {
+      dueRecount.clear();
+      dueJudge.clear();
+      for (PtyTransport pty : ptys) {
+        if (pty.recounting()) dueRecount.add(pty);
+        if (pty.flushToJudge()) dueJudge.add(pty);
+      }
+      if (dueRecount.isEmpty() && dueJudge.isEmpty()) return;
+      if (inotify >= 0) drainInotify();
+      for (PtyTransport pty : dueJudge) pty.judgeFlush();
+      for (PtyTransport pty : dueRecount) pty.recount();
+    }
   }
 
   private void readEvents() {
@@ -281,6 +306,8 @@ final class PtyPoller {
   private final List<PtyTransport> ptys = new ArrayList<>();
   private final List<PtyTransport> polled = new ArrayList<>(); // polled.get(i) is poll slot firstPty + i
   private final List<Integer> polledArrivals = new ArrayList<>(); // its client when the poll set was made
+  private final List<PtyTransport> dueRecount = new ArrayList<>(); // see afterMasters()
+  private final List<PtyTransport> dueJudge = new ArrayList<>();
   private final Map<PtyTransport, Integer> watchOf = new HashMap<>();
   private Memory pollFds = new Memory(16L * Libc.POLLFD_SIZE);
   private final Memory probeFd = new Memory(Libc.POLLFD_SIZE);

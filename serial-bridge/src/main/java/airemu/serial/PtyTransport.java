@@ -22,12 +22,24 @@ import org.slf4j.LoggerFactory;
  * <h2>Clients coming and going</h2>
  * On Linux an inotify watch on the slave reports each open, close and read of it ({@link PtyPoller});
  * the pty counts the slave's open files, so a client is there from its first open to its last close.
- * A client is attached from the moment its open returns: the backlog, then every byte of output, reaches it from then on. While no
- * client holds the slave nothing is written at all ({@code EIO} on the master means the same): the
- * output goes only to the backlog, so the next client gets every line once. A data port, which has no
- * backlog, stays attached to its hub and asks the master on each send whether a client holds the
- * slave, so that what is written in the instant between a client's open and the poller reading the
- * open event reaches the client too.
+ * A client is attached from the moment its open returns: the backlog, then every byte of output,
+ * reaches it from then on. While no client holds the slave nothing is written at all ({@code EIO} on
+ * the master means the same): the output goes only to the backlog. A data port, which has no backlog,
+ * stays attached to its hub and asks the master on each send whether a client holds the slave, so that
+ * what is written in the instant between a client's open and the poller reading the open event
+ * reaches the client too.
+ *
+ * <p>What a client leaves unread when it closes the slave stays in the slave's input queue: the master
+ * keeps the tty alive, and a pty, unlike a serial port, does not flush on the last close. A viewer that
+ * does not flush when it opens ({@code cat}, {@code screen}) would get that first, a torn line and lines
+ * it then gets again with the backlog. So when a log port's last client is gone the pty opens the
+ * slave itself for a moment and flushes its input ({@code tcflush(TCIFLUSH)}), before the next client
+ * is attached; the next client gets every line once. That open and close reach inotify like a
+ * client's, so until they are read the pty ignores the slave's events and then counts its clients again
+ * from the master ({@link #recount}). A client that opens in the microseconds between the last one's
+ * close and that flush may read some of what was left first. A data port keeps what its client left:
+ * it was sent to whoever held the slave, and a client that opens in that instant may have been sent
+ * bytes of its own by then.
  *
  * <p>macOS resets a slave's termios when it is first opened, so there the setup fd is held open for the
  * life of the pty, and macOS has no inotify. Holding the fd hides the clients' opens and closes (the
@@ -38,14 +50,16 @@ import org.slf4j.LoggerFactory;
  * pyserial, among others, flushes its input right after opening ({@code tcflush(TCIFLUSH)}), which
  * throws away a backlog sent at the open. The master runs in packet mode, which makes that flush an
  * event: the master reads {@code TIOCPKT_FLUSHREAD}. Each send looks first: while a flush report waits
- * ({@code POLLPRI} on the master), output goes to the pending queue instead of to a client that may be
- * flushing it away. When the poller reads the report and the client has not read anything since it
- * was given the backlog (inotify reports every read; on macOS it is assumed), the flush took the
- * backlog: the pending queue is replaced by the backlog, which holds all of it. Since nothing reached
- * the client after its flush, it gets each line once. The one gap is a flush landing in the
- * microseconds between a send's look and its write: that send's bytes then arrive twice. The pty does
- * not flush the slave itself to close it: a client between its {@code select} and its {@code read}
- * would find nothing to read, which pyserial takes for a disconnect.
+ * ({@code POLLPRI} on the master, then until the poller has judged it), output goes to the pending
+ * queue instead of to a client that may be flushing it away. A client's read queues its inotify event
+ * before the read returns, so every read that came before the flush is known once the poller has read
+ * inotify after reading the report; it does that before judging ({@link #judgeFlush}). If the client
+ * has read nothing since it was given the backlog (on macOS, without inotify, that is assumed), the
+ * flush took the backlog: the pending queue is replaced by the backlog, which holds all of it. Since
+ * nothing reached the client after its flush, it gets each line once. The one gap is a flush landing
+ * in the microseconds between a send's look and its write: that send's bytes then arrive twice. The
+ * pty does not flush a client's slave itself to close that gap: a client between its {@code select}
+ * and its {@code read} would find nothing to read, which pyserial takes for a disconnect.
  *
  * <h2>Writes never block</h2>
  * The kernel buffers about 14 KB for a client that is not reading; beyond that, output waits in a
@@ -129,7 +143,7 @@ final class PtyTransport implements Transport, Client {
     synchronized (this) {
       if (released) return;
       if (pending.size() > 0 && stalled) flushPendingLocked(); // no POLLOUT is coming: try again now
-      if (pending.size() > 0) {
+      if (pending.size() > 0 || flushToJudge) { // behind what waits, or held until a flush is judged
         queue(bytes);
         return;
       }
@@ -196,17 +210,18 @@ final class PtyTransport implements Transport, Client {
    * other unread, so two opens may count as one; {@link #settle} makes up for that.
    */
   void onSlaveOpened() {
-    if (released || Libc.MAC) return;
+    if (released || Libc.MAC || recounting) return;
     if (closing) { // the last open file was closed and this is a new one: a new client
       closing = false;
-      hangUp();
+      hangUp(); // recount() finds the new client once what the old one left is gone
+      return;
     }
     if (openFiles++ == 0) clientArrived();
   }
 
   /** inotify saw one open file of the slave closed; if it was the last, {@link #settle} decides. */
   void onSlaveClosed() {
-    if (released || Libc.MAC || openFiles == 0) return;
+    if (released || Libc.MAC || recounting || openFiles == 0) return;
     if (--openFiles == 0) closing = true;
   }
 
@@ -236,6 +251,7 @@ final class PtyTransport implements Transport, Client {
 
   /** inotify saw the client read: it has taken (some of) what it was given, and made room. */
   void onSlaveRead() {
+    if (recounting) return;
     readSinceReplay = true;
     synchronized (this) {
       stalled = false;
@@ -244,7 +260,7 @@ final class PtyTransport implements Transport, Client {
 
   /** inotify lost events: count again from what the master says. */
   void resync() {
-    if (released || Libc.MAC) return;
+    if (released || Libc.MAC || recounting) return;
     closing = false;
     boolean heldByClient = !hungUp();
     if (heldByClient && openFiles == 0) {
@@ -254,6 +270,24 @@ final class PtyTransport implements Transport, Client {
       openFiles = 0;
       hangUp();
     }
+  }
+
+  /**
+   * Whether the pty threw away what a departed client left unread and ignores inotify's events of the
+   * slave until {@link #recount}: its own open and close of the slave are among them.
+   */
+  boolean recounting() {
+    return recounting;
+  }
+
+  /**
+   * The events that followed the discard, its own open and close among them, have been read (and
+   * ignored): who holds the slave now is what the master says. A client that opened meanwhile is
+   * attached now; its open event was ignored with the rest.
+   */
+  void recount() {
+    recounting = false;
+    resync();
   }
 
   /** How many times a client has arrived; the poller compares it to tell stale poll results. */
@@ -272,10 +306,7 @@ final class PtyTransport implements Transport, Client {
       if (readMaster(true)) hangUp = true;
     }
     if ((revents & Libc.POLLOUT) != 0 && !hangUp) flushPending();
-    if (hangUp) {
-      openFiles = 0; // whatever inotify still has to say about this client, it is gone
-      hangUp();
-    }
+    if (hangUp) hangUp(); // whatever inotify still has to say about this client, it is gone
   }
 
   /** Closes the fds and removes the link; idempotent. Poller thread, or the closing thread. */
@@ -425,11 +456,32 @@ final class PtyTransport implements Transport, Client {
     }
   }
 
-  /** The client flushed its input; see the class comment. */
+  /**
+   * The client flushed its input. Whether it had read since it was given the backlog is known only once
+   * inotify's events up to now are read, so output is held until the poller has read them and calls
+   * {@link #judgeFlush}; see the class comment.
+   */
   private void onFlushRead() {
     if (state != LIVE || !hub.replaysBacklog()) return;
-    if (!Libc.MAC && readSinceReplay) return; // it had read what it was given: a flush of its own choosing
-    hub.replay(this, this::replay);
+    synchronized (this) {
+      flushToJudge = true;
+    }
+  }
+
+  /** Whether a flush report waits for {@link #judgeFlush}; poller thread, the only one that changes it. */
+  boolean flushToJudge() {
+    return flushToJudge;
+  }
+
+  /**
+   * Every inotify event up to the flush report has been handled: if the client read nothing since it
+   * was given the backlog, the flush threw away (some of) it, and it is given the backlog again.
+   */
+  void judgeFlush() {
+    if (state == LIVE && (Libc.MAC || !readSinceReplay)) hub.replay(this, this::replay);
+    synchronized (this) {
+      flushToJudge = false; // output held meanwhile waits in the pending queue, behind any replay
+    }
   }
 
   /**
@@ -453,7 +505,7 @@ final class PtyTransport implements Transport, Client {
   }
 
   private void flushPendingLocked() {
-    if (released || pending.size() == 0) return;
+    if (released || pending.size() == 0 || flushToJudge) return;
     int n = writeMaster(pending.peek());
     if (n < 0) {
       dropped.addAndGet(pending.size());
@@ -481,14 +533,44 @@ final class PtyTransport implements Transport, Client {
     hub.attach(this);
   }
 
+  /**
+   * The client is gone. A log port stops sending to it and throws away what it left unread; its
+   * count of open files starts again at {@link #recount}.
+   */
   private void hangUp() {
     if (state == DETACHED) return;
     state = DETACHED;
+    openFiles = 0;
+    closing = false;
     if (!hub.replaysBacklog()) return; // a data port's output is for whoever holds the slave when it goes out
-    hub.detach(this);
+    recounting = !Libc.MAC; // macOS has no inotify events to ignore
+    hub.detach(this, this::discardUnread); // under the hub's lock: no output slips in between
+  }
+
+  /**
+   * Throws away what the departed client left: the pending queue, and the slave's input queue, which
+   * outlives the client's close (the master keeps the tty) and would otherwise reach the next client
+   * before its backlog. Only a process that has the slave open can flush it, so the pty opens it for a
+   * moment; that open and its close reach inotify too, which is why the pty then recounts. Poller
+   * thread, under the hub's lock.
+   */
+  private void discardUnread() {
+    Libc.Api c = Libc.api();
     synchronized (this) {
-      pending.clear(); // for the client that left; the next one gets the backlog instead
+      if (released) return;
+      pending.clear();
       stalled = false;
+      flushToJudge = false;
+      int fd = c.open(slave, Libc.O_RDONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK);
+      if (fd < 0) {
+        log().warn("{}: cannot open the slave to discard what the last client left unread: {}", this,
+            Libc.errnoName(Native.getLastError()));
+        return;
+      }
+      if (c.tcflush(fd, Libc.TCIFLUSH) != 0) {
+        log().warn("{}: cannot discard what the last client left unread: {}", this, Libc.errnoName(Native.getLastError()));
+      }
+      c.close(fd);
     }
   }
 
@@ -557,6 +639,7 @@ final class PtyTransport implements Transport, Client {
   private final ByteQueue pending = new ByteQueue();
   private boolean closeRequested;
   private boolean stalled; // POLLOUT was reported but the write made no progress
+  private boolean flushToJudge; // a flush report was read and waits for judgeFlush(); written by the poller
   private volatile boolean released;
 
   // poller thread only
@@ -565,4 +648,5 @@ final class PtyTransport implements Transport, Client {
   private boolean closing; // the count reached 0 among the events being handled; see settle()
   private int arrivals; // clients that have attached so far
   private boolean readSinceReplay; // the client read something after it was last given the backlog
+  private boolean recounting; // inotify's events of the slave are ignored until recount(); see recounting()
 }

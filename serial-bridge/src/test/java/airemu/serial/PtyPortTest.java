@@ -13,6 +13,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +112,29 @@ class PtyPortTest {
   }
 
   @Test
+  void aViewerThatFlushesAfterReadingTheBacklogDoesNotGetItAgain() throws Exception {
+    // reset_input_buffer() before a command, as scripts do: the flush is the viewer's own choice
+    String script = String.join("\n",
+        "import os, sys, select, termios",
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)",
+        "def until(end):",
+        "    got = b''",
+        "    while not got.endswith(end) and select.select([fd], [], [], 20)[0]:",
+        "        got += os.read(fd, 4096)",
+        "    print(repr(got))",
+        "until(b'hello 1\\r\\n')",
+        "termios.tcflush(fd, termios.TCIFLUSH)",
+        "os.write(fd, b'AT\\r\\n')",
+        "until(b'OK\\r\\n')");
+    Wire.assumePython();
+    try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options().withEcho(false))) {
+      port.write(record("I/user.main hello 1\n"));
+      List<String> got = Wire.python(script, port.endpoints().get(0).device());
+      assertEquals(List.of(repr("I/user.main hello 1\r\n"), repr("OK\r\n")), got);
+    }
+  }
+
+  @Test
   void aClientThatLeavesAndComesBackMissesNoLineWithinTheBacklog() throws Exception {
     try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options())) {
       String slave = port.endpoints().get(0).device();
@@ -136,6 +160,33 @@ class PtyPortTest {
     }
   }
 
+  /**
+   * As {@code cat} or {@code screen} read a pty: a plain open and reads, no flush. The first viewer
+   * takes a few bytes of the backlog and leaves the rest unread; the next one must not get that rest
+   * (a torn line, then lines it gets again with the backlog).
+   */
+  @Test
+  void aViewerThatDoesNotFlushGetsTheBacklogOnceAfterAnEarlierOneLeftMostOfItUnread() throws Exception {
+    Wire.assumePython();
+    try (LogPort port = LogPort.open(List.of(PortSpec.parse("pty")), Wire.options())) {
+      String slave = port.endpoints().get(0).device();
+      List<String> backlog = new ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        String line = "I/user.main line " + i + " " + "y".repeat(40);
+        port.write(record(line + "\n"));
+        backlog.add(repr(line + "\r\n"));
+      }
+
+      List<String> first = Wire.python(PLAIN_READER, slave, "100");
+      assertTrue(first.size() == 1 && first.get(0).startsWith("b'I/user.main line 1 "), first::toString);
+      assertTrue(port.hub().awaitAttached(0, Wire.TIMEOUT_MILLIS), "the pty did not see the viewer leave");
+
+      port.write(record("I/user.main end\n"));
+      backlog.add(repr("I/user.main end\r\n"));
+      assertEquals(backlog, Wire.python(PLAIN_READER, slave, "I/user.main end\r\n"));
+    }
+  }
+
   @Test
   void atResetRunsTheResetCallbackAndUnknownCommandsAnswerErr() throws Exception {
     CountDownLatch reset = new CountDownLatch(1);
@@ -155,5 +206,29 @@ class PtyPortTest {
         client.closePort();
       }
     }
+  }
+
+  /**
+   * A viewer that opens the pty as {@code cat} does (no flush, no termios change) and prints each
+   * line it read as {@code repr(bytes)}: with a number, after one read of at most that many bytes;
+   * otherwise once a read ends with the given line, or when nothing comes for a while.
+   */
+  static final String PLAIN_READER = String.join("\n",
+      "import os, sys, select",
+      "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOCTTY)",
+      "if sys.argv[2].isdigit():",
+      "    assert select.select([fd], [], [], 20)[0], 'nothing to read'",
+      "    print(repr(os.read(fd, int(sys.argv[2]))))",
+      "    sys.exit()",
+      "end = sys.argv[2].encode()",
+      "got = b''",
+      "while not got.endswith(end) and select.select([fd], [], [], 20)[0]:",
+      "    got += os.read(fd, 4096)",
+      "for line in got.splitlines(True):",
+      "    print(repr(line))");
+
+  /** Python's repr of an ASCII bytes object. */
+  static String repr(String ascii) {
+    return "b'" + ascii.replace("\r", "\\r").replace("\n", "\\n") + "'";
   }
 }
