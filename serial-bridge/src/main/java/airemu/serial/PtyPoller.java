@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * return at once, forever), and waiting for the level to drop would mean probing it on a timer. An
  * inotify watch on the slave path reports the open itself ({@code IN_OPEN}), each close
  * ({@code IN_CLOSE_*}; the pty counts them against the opens) and each read
- * ({@code IN_ACCESS}, see {@link PtyTransport} for why reads matter). Each iteration handles inotify
- * before the masters, so that a flush report is judged knowing every read that came before it.
+ * ({@code IN_ACCESS}, see {@link PtyTransport} for why reads matter). Each iteration reads inotify
+ * before the masters and again after them ({@link #afterMasters}): a flush report is judged only once
+ * every read that came before it is known, and a pty that discarded what a departed client left
+ * counts its clients again once the events of its own open and close of the slave are read.
  */
 final class PtyPoller {
 
