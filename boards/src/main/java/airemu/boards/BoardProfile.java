@@ -1,5 +1,7 @@
 package airemu.boards;
 
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,13 +61,47 @@ public record BoardProfile(
 
   /**
    * The firmware build a board runs: banner name, LUAT_VERSION ("base"), BSP version
-   * ({@code rtos.version()}), VM width and the ROM build stamp ({@code "Jul  7 2026 10:12:30"}).
+   * ({@code rtos.version()}), VM width and the ROM build stamp ({@code "Aug 12 2026 10:12:30"}, C's
+   * {@code __DATE__ __TIME__}). The build date also says which functions the firmware has: LuatOS
+   * adds library functions over time, and a script calling one its module's firmware predates fails
+   * there, so it must fail here too.
    */
   public record Firmware(String bannerModel, String base, String bspVersion, String vm, String build) {
+    private static final List<String> MONTHS =
+        List.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec");
+
     /** The date part of the build stamp, as {@code rtos.buildDate()} returns it. */
     public String buildDate() {
       int lastSpace = build.lastIndexOf(' ');
       return lastSpace > 0 ? build.substring(0, lastSpace) : build;
+    }
+
+    /** The day the firmware was built; the stamp is checked when a profile is read. */
+    public LocalDate builtOn() {
+      return builtOn(build).orElseThrow(() -> new IllegalStateException("not a build stamp: " + build));
+    }
+
+    /** True when the firmware was built on or after {@code day}, the day a function was added. */
+    public boolean has(LocalDate day) {
+      return !builtOn().isBefore(day);
+    }
+
+    /**
+     * The date of a {@code __DATE__ __TIME__} stamp such as {@code "Sep  3 2024 15:55:27"}. Read by
+     * hand: java.time's formatters cost more class loading than a boot can spare.
+     */
+    public static Optional<LocalDate> builtOn(String stamp) {
+      String[] f = stamp.trim().split(" +");
+      if (f.length != 4 || !f[3].matches("\\d\\d:\\d\\d:\\d\\d") || !f[1].matches("\\d{1,2}") || !f[2].matches("\\d{4}")) {
+        return Optional.empty();
+      }
+      int month = MONTHS.indexOf(f[0]) + 1;
+      if (month == 0) return Optional.empty();
+      try {
+        return Optional.of(LocalDate.of(Integer.parseInt(f[2]), month, Integer.parseInt(f[1])));
+      } catch (DateTimeException e) {
+        return Optional.empty();
+      }
     }
   }
 

@@ -18,10 +18,11 @@ final class BoardsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var out = spec.commandLine().getOut();
-    out.printf("%-11s %-10s %-9s %-36s %s%n", "BOARD", "CHIP", "FIRMWARE", "ADAPTERS (registration order)", "DEFAULT");
+    out.printf("%-11s %-10s %-9s %-10s %-36s %s%n", "BOARD", "CHIP", "FIRMWARE", "BUILT", "ADAPTERS (registration order)",
+        "DEFAULT");
     for (BoardProfile b : BoardProfiles.builtIn()) {
       String adapters = b.adapters().stream().map(a -> a.name() + (a.atBoot() ? "" : "*")).collect(Collectors.joining(" "));
-      out.printf("%-11s %-10s %-9s %-36s %s%s%n", b.id(), b.chip(), b.firmware().bspVersion(), adapters,
+      out.printf("%-11s %-10s %-9s %-10s %-36s %s%s%n", b.id(), b.chip(), b.firmware().bspVersion(), b.firmware().builtOn(), adapters,
           b.defaultAdapter().orElse("last registered"), b.id().equals(BoardProfiles.DEFAULT) ? "   (default board)" : "");
     }
     out.println("* registered when the script brings the adapter up, not at boot");

@@ -236,7 +236,9 @@ class RunCommandTest {
   void boardsListsTheBuiltInBoards() {
     Result r = airemu("boards");
     assertThat(r.code).isZero();
-    assertThat(r.out.lines()).hasSize(9).anyMatch(l -> l.startsWith("air8000     EC718HM    V2050     LWIP_GP LWIP_STA LWIP_AP"));
+    assertThat(r.out.lines()).hasSize(9)
+        .anyMatch(l -> l.startsWith("air8000     EC718HM    V2050     2026-08-12 LWIP_GP LWIP_STA LWIP_AP"))
+        .anyMatch(l -> l.startsWith("air780e     EC618      V1112     2024-09-03 LWIP_GP ETH0*"));
   }
 
   @Test

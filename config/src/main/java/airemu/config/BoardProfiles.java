@@ -93,8 +93,13 @@ public final class BoardProfiles {
     YamlMap fw = root.map("firmware");
     fw.requireOnly("banner-model", "base", "bsp", "vm", "build");
     String vm = fw.choice("vm", "64bit", List.of("64bit"));
+    String build = fw.string("build");
+    if (BoardProfile.Firmware.builtOn(build).isEmpty()) {
+      throw fw.errorAt("build", "build '" + build + "' is not a ROM build stamp; write it as the boot log's "
+          + "'ROM Build:' line has it, such as \"Sep  3 2024 15:55:27\" (the date decides which functions the firmware has)");
+    }
     BoardProfile.Firmware firmware = new BoardProfile.Firmware(fw.optString("banner-model").orElse(model),
-        fw.string("base"), fw.string("bsp"), vm, fw.string("build"));
+        fw.string("base"), fw.string("bsp"), vm, build);
 
     YamlMap mem = root.map("memory");
     mem.requireOnly("lua", "sys", "sys-used", "psram");
@@ -106,7 +111,9 @@ public final class BoardProfiles {
 
     List<String> eras = new ArrayList<>();
     for (ConstantsEra e : ConstantsEra.values()) eras.add(e.id());
-    ConstantsEra era = ConstantsEra.byId(root.choice("constants", ConstantsEra.CURRENT.id(), eras)).orElseThrow();
+    // the build date decides the numbering; 'constants' overrides it for a firmware branch that did not follow it
+    ConstantsEra byDate = ConstantsEra.builtOn(firmware.builtOn());
+    ConstantsEra era = ConstantsEra.byId(root.choice("constants", byDate.id(), eras)).orElseThrow();
 
     List<String> kinds = new ArrayList<>();
     for (AdapterSpec.Kind k : AdapterSpec.Kind.values()) kinds.add(k.id());

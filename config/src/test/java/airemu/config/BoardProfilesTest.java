@@ -8,6 +8,7 @@ import airemu.boards.BoardProfile;
 import airemu.boards.ConstantsEra;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class BoardProfilesTest {
     assertThat(air8000.defaultAdapter()).contains("LWIP_GP");
     BoardProfile air8101 = BoardProfiles.find("air8101");
     assertThat(air8101.adapters().get(1).atBoot()).isFalse();
-    assertThat(air8101.firmware().buildDate()).isEqualTo("Jun 30 2026");
+    assertThat(air8101.firmware().buildDate()).isEqualTo("Aug 10 2026");
     assertThat(ConstantsEra.CURRENT.number("ETH0")).contains(17);
     assertThat(ConstantsEra.E2025_07.number("ETH0")).contains(16);
   }
@@ -100,6 +101,34 @@ class BoardProfilesTest {
     assertThat(own.lwip()).isEqualTo(new BoardProfile.Lwip(12, 20));
     assertThat(BoardProfiles.parse("b.yaml", "b", GOOD + "  - name: ETH0\n    kind: w5500\n").adapter("ETH0").orElseThrow().sockets())
         .isEqualTo(8);
+  }
+
+  @Test
+  void theBuildDateDecidesTheAdapterNumberingUnlessTheProfileSaysOtherwise() throws Exception {
+    for (BoardProfile b : BoardProfiles.builtIn()) {
+      assertThat(b.era()).as(b.id()).isEqualTo(ConstantsEra.builtOn(b.firmware().builtOn()));
+    }
+    BoardProfile old = BoardProfiles.parse("b.yaml", "b", GOOD.replace("Jul  7 2026", "Sep  3 2024"));
+    assertThat(old.firmware().builtOn()).isEqualTo(LocalDate.of(2024, 9, 3));
+    assertThat(old.era()).isEqualTo(ConstantsEra.E2024);
+    // each renumbering's first day and the day before it (spec 1.2)
+    String[][] days = {{"Jan 11 2025", "2024"}, {"Jan 12 2025", "2025-01"}, {"Feb 19 2025", "2025-01"}, {"Feb 20 2025", "2025-02"},
+        {"Jul 27 2025", "2025-02"}, {"Jul 28 2025", "2025-07"}, {"Jun 29 2026", "2025-07"}, {"Jun 30 2026", "2026-06"}};
+    for (String[] d : days) {
+      assertThat(BoardProfiles.parse("b.yaml", "b", GOOD.replace("Jul  7 2026", d[0])).era().id()).as(d[0]).isEqualTo(d[1]);
+    }
+    // a vendor branch whose numbering did not follow its date says so
+    assertThat(BoardProfiles.parse("b.yaml", "b", GOOD.replace("Jul  7 2026", "Sep  3 2024") + "constants: 2026-06\n").era())
+        .isEqualTo(ConstantsEra.CURRENT);
+  }
+
+  @Test
+  void aBuildStampThatIsNotOneIsNamed() {
+    for (String bad : new String[] {"2026-07-07 10:12:30", "Jul  7 2026", "Jul 32 2026 10:12:30", "July 7 2026 10:12:30", "V2050"}) {
+      assertError(GOOD.replace("Jul  7 2026 10:12:30", bad), "b.yaml:6:10: build '" + bad + "' is not a ROM build stamp; write it "
+          + "as the boot log's 'ROM Build:' line has it, such as \"Sep  3 2024 15:55:27\" (the date decides which functions the "
+          + "firmware has)");
+    }
   }
 
   @Test

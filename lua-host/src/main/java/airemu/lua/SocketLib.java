@@ -17,6 +17,7 @@ import airemu.netif.TlsArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -39,6 +40,18 @@ final class SocketLib {
 
   /** What a ctrl's events go to: a Lua function (registry reference) or a task name. */
   private record Callback(int functionRef, String taskName) {}
+
+  /*
+   * The days functions joined luat_lib_socket.c and luat_lib_sntp.c (spec 2.8, 2.22-2.24; the API
+   * page for ntptm). A board whose firmware was built before one lacks it, and a script calling it
+   * fails there with "attempt to call a nil value (field ...)", so it does here.
+   */
+  private static final LocalDate NTPTM_ADDED = LocalDate.of(2023, 11, 15);
+  private static final LocalDate READ_ADDED = LocalDate.of(2024, 4, 8);
+  private static final LocalDate DFT_ADDED = LocalDate.of(2025, 1, 6);
+  private static final LocalDate DFT_LAST_REGISTERED_ADDED = LocalDate.of(2025, 7, 25);
+  private static final LocalDate CLOSE_ALL_ADDED = LocalDate.of(2025, 9, 24);
+  private static final LocalDate RX_CACHE_ADDED = LocalDate.of(2026, 8, 3);
 
   SocketLib(LuaFirmware fw) {
     this.fw = fw;
@@ -103,6 +116,7 @@ final class SocketLib {
   /** Registers {@code socket}; the functions reach the network started by {@link #start}. */
   void install(Lua L) {
     Vm vm = fw.vm();
+    BoardProfile.Firmware build = fw.board().firmware();
     L.newTable(); // a ctrl has no methods: scripts call socket.xxx(ctrl, ...)
     vm.newMetatable(L, CTRL, o -> {
       SocketCtrl c = (SocketCtrl) o;
@@ -126,7 +140,7 @@ final class SocketLib {
     }));
     vm.setFunction(L, -1, "tx", this::tx);
     vm.setFunction(L, -1, "rx", this::rx);
-    vm.setFunction(L, -1, "read", this::read);
+    if (build.has(READ_ADDED)) vm.setFunction(L, -1, "read", this::read);
     vm.setFunction(L, -1, "wait", l -> ctrlCall(l, c -> status(l, c.waitEvent())));
     // multi_client is read only when it is an integer (lua_isinteger)
     vm.setFunction(L, -1, "listen", l -> ctrlCall(l, c -> status(l, c.listen(Args.isInteger(l, 2) ? (int) l.toInteger(2) : 0))));
@@ -174,13 +188,15 @@ final class SocketLib {
       l.push(s.index());
       return 2;
     });
-    vm.setFunction(L, -1, "dft", l -> { // only a number sets it, taken as the uint8_t the firmware holds
+    boolean lastRegistered = build.has(DFT_LAST_REGISTERED_ADDED);
+    if (build.has(DFT_ADDED)) vm.setFunction(L, -1, "dft", l -> { // only a number sets it, as the firmware's uint8_t
       NetStack.Dft d = net.dft(isNumber(l, 1) ? (int) (Args.checkInteger(l, 1) & 0xff) : null);
       l.push(d.defaultAdapter());
+      if (!lastRegistered) return 1;
       l.push(d.lastRegistered());
       return 2;
     });
-    vm.setFunction(L, -1, "close_all", l -> { // false for anything but a number; the id is an uint8_t
+    if (build.has(CLOSE_ALL_ADDED)) vm.setFunction(L, -1, "close_all", l -> { // false for a non-number; the id is an uint8_t
       l.push(net.closeAll(isNumber(l, 1) ? (int) (Args.checkInteger(l, 1) & 0xff) : null));
       return 1;
     });
@@ -188,12 +204,12 @@ final class SocketLib {
       net.sslLog((int) Args.optInteger(l, 1, 1));
       return 0;
     });
-    vm.setFunction(L, -1, "rx_cache", l -> {
+    if (build.has(RX_CACHE_ADDED)) vm.setFunction(L, -1, "rx_cache", l -> {
       l.push(net.rxCache(l.getTop() >= 1 && l.isInteger(1) ? l.toInteger(1) : null));
       return 1;
     });
     vm.setFunction(L, -1, "sntp", this::sntp);
-    vm.setFunction(L, -1, "ntptm", l -> {
+    if (build.has(NTPTM_ADDED)) vm.setFunction(L, -1, "ntptm", l -> {
       Map<String, Object> t = net.ntptm().luaTable();
       l.createTable(0, t.size());
       for (Map.Entry<String, Object> e : t.entrySet()) {

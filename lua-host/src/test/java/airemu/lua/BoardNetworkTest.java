@@ -2,13 +2,16 @@ package airemu.lua;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import airemu.boards.BoardProfile;
+import airemu.core.Device;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * What a board's firmware build gives the socket library, as a script finds it: the adapter
- * numbers of its era (spec 1.2), the ctrl table its lwIP adapters share and the W5500's own (spec
- * 6.1), and where {@code socket.rx_cache} starts (spec 2.24).
+ * numbers of its era (spec 1.2), the functions of its build date, the ctrl table its lwIP adapters
+ * share and the W5500's own (spec 6.1), and where {@code socket.rx_cache} starts (spec 2.24).
  */
 class BoardNetworkTest {
   private static List<String> run(String board, String script) {
@@ -59,10 +62,49 @@ class BoardNetworkTest {
           if socket.create(socket.LWIP_GP) then n.gp = n.gp + 1 end
           if socket.create(socket.ETH0) then n.eth = n.eth + 1 end
         end
-        log.info("t", n.gp, n.eth, socket.rx_cache())
+        log.info("t", n.gp, n.eth)
         os.exit(0)
         """)).containsExactly("D/w5500 cs 8 irq 9 reset 10 link 255",
-        "adapter no more ctrl!", "D/socket create fail", "adapter no more ctrl!", "D/socket create fail", "I/user.t 8 8 32");
+        "adapter no more ctrl!", "D/socket create fail", "adapter no more ctrl!", "D/socket create fail", "I/user.t 8 8");
+  }
+
+  /** Which of the functions LuatOS added over time a script finds, and how a call to a missing one ends. */
+  private static final String PROBE = """
+      local n = socket.dft and select("#", socket.dft()) or 0
+      log.info("t", type(socket.ntptm), type(socket.read), type(socket.dft), n, type(socket.close_all), type(socket.rx_cache))
+      log.info("t", pcall(function() return socket.dft() end))
+      os.exit(0)
+      """;
+
+  private static List<String> probe(BoardProfile board) {
+    try (Emulation emu = Emulation.run(board, Map.of("main.lua", PROBE), Device.CrashPolicy.STOP, 5000)) {
+      emu.awaitExit();
+      return emu.scriptLines();
+    }
+  }
+
+  @Test
+  void theAir780esSeptember2024FirmwareHasSocketReadButNoDftCloseAllOrRxCache() {
+    assertThat(run("air780e", PROBE)).containsExactly("I/user.t function function nil 0 nil nil",
+        "I/user.t false main.lua:3: attempt to call a nil value (field 'dft')");
+  }
+
+  @Test
+  void aProfileWithTheBuildStampOfTheUsersFirmwareGetsExactlyTheFunctionsOfThatDay() {
+    String[][] builds = {
+        {"Oct  1 2023 10:00:00", "nil nil nil 0 nil nil"}, // before ntptm (2023-11-15) and read (2024-04-08)
+        {"Apr  8 2024 10:00:00", "function function nil 0 nil nil"},
+        {"Jan  6 2025 10:00:00", "function function function 1 nil nil"}, // dft, one return (spec 2.22)
+        {"Jul 25 2025 10:00:00", "function function function 2 nil nil"}, // dft's second return
+        {"Sep 24 2025 10:00:00", "function function function 2 function nil"}, // close_all (spec 2.23)
+        {"Aug  2 2026 10:00:00", "function function function 2 function nil"},
+        {"Aug  3 2026 10:00:00", "function function function 2 function function"}}; // rx_cache (spec 2.24)
+    for (String[] b : builds) {
+      assertThat(probe(Emulation.builtOn("air780epm", b[0])).get(0)).as(b[0]).isEqualTo("I/user.t " + b[1]);
+    }
+    assertThat(probe(Emulation.builtOn("air780epm", "Jan  6 2025 10:00:00"))).last().isEqualTo("I/user.t true 1");
+    assertThat(run("air780epm", PROBE)).containsExactly("I/user.t function function function 2 function function",
+        "I/user.t true 1 1");
   }
 
   @Test

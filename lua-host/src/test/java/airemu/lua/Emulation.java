@@ -47,21 +47,25 @@ final class Emulation implements AutoCloseable {
 
   /** A built-in board with a different reboot delay (a module waits 15 s; tests need not). */
   static BoardProfile withRebootDelay(String board, String delay) {
-    try {
-      String yaml = new String(BoardProfile.class.getResourceAsStream("/airemu/boards/" + board + ".yaml").readAllBytes(),
-          StandardCharsets.UTF_8).replace("reboot-delay: 15000ms", "reboot-delay: " + delay);
-      return BoardProfiles.parse(board + "-test.yaml", board, yaml);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return edited(board, "test", yaml -> yaml.replace("reboot-delay: 15000ms", "reboot-delay: " + delay));
   }
 
   /** A built-in board whose firmware is built without Wi-Fi ({@code wifi: support: none}). */
   static BoardProfile withoutWifi(String board) {
+    return edited(board, "nowifi", yaml -> yaml.replaceAll("(?m)^wifi:\n(  .*\n)*", "") + "wifi:\n  support: none\n");
+  }
+
+  /** A built-in board running firmware of another build stamp, such as {@code "Mar  1 2025 10:00:00"}. */
+  static BoardProfile builtOn(String board, String stamp) {
+    return edited(board, "built", yaml -> yaml.replaceFirst("(?m)^  build: .*$", "  build: \"" + stamp + "\""));
+  }
+
+  /** A built-in board's profile file as a user would edit it, read as a user's profile is. */
+  private static BoardProfile edited(String board, String suffix, java.util.function.UnaryOperator<String> edit) {
     try {
       String yaml = new String(BoardProfile.class.getResourceAsStream("/airemu/boards/" + board + ".yaml").readAllBytes(),
-          StandardCharsets.UTF_8).replaceAll("(?m)^wifi:\n(  .*\n)*", "") + "wifi:\n  support: none\n";
-      return BoardProfiles.parse(board + "-nowifi.yaml", board, yaml);
+          StandardCharsets.UTF_8);
+      return BoardProfiles.parse(board + "-" + suffix + ".yaml", board, edit.apply(yaml));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -30,7 +30,7 @@ class FirmwareTest {
   void bootPrintsTheBoardsBannerAndHeapLines() {
     try (Emulation emu = Emulation.run("air8101", "os.exit(0)")) {
       emu.awaitExit();
-      assertThat(emu.lines()).startsWith("I/main LuatOS@Air8101 base 26.04 bsp V2018 64bit", "I/main ROM Build: Jun 30 2026 09:41:07");
+      assertThat(emu.lines()).startsWith("I/main LuatOS@Air8101 base 26.04 bsp V2018 64bit", "I/main ROM Build: Aug 10 2026 09:41:07");
       assertThat(emu.lines().get(2)).matches("D/main loadlibs luavm 2097144 \\d+ \\d+");
       assertThat(emu.lines().subList(3, 5)).containsExactly("D/main loadlibs sys   224464 29736 29736",
           "D/main loadlibs psram 6291456 29736 29736");

@@ -27,7 +27,7 @@ class LibrariesTest {
         log.info("t", total, used > 0, max >= used, rtos.meminfo("sys"))
         log.info("t", rtos.timer_start(1, 0), rtos.timer_start(1, 10), pcall(rtos.timer_start, 1, 1.5))
         log.info("t", pcall(rtos.meminfo, {}))
-        """)).containsExactly("I/user.t Air8000 V2050 Jul  7 2026 LuatOS-SoC_V2050_Air8000 1 -1",
+        """)).containsExactly("I/user.t Air8000 V2050 Aug 12 2026 LuatOS-SoC_V2050_Air8000 1 -1",
         "I/user.t 4194296 true true 3157288 195200 195200",
         "I/user.t 0 1 false bad argument #2 to 'rtos.timer_start' (number has no integer representation)",
         "I/user.t false bad argument #1 to 'rtos.meminfo' (string expected, got table)");

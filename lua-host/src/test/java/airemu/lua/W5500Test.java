@@ -42,7 +42,6 @@ class W5500Test {
           log.info("t", w5500.config(nil, nil, nil, string.fromHex("102a3b4c5d6e")), w5500.getMac():toHex())
           log.info("t", socket.create(socket.ETH0))
           w5500.bind(socket.ETH0)
-          log.info("t", socket.dft())
           repeat local _, _, adapter = sys.waitUntil("IP_READY") until adapter == socket.ETH0
           local a = client("a")
           sys.waitUntil("CB_a")
@@ -70,7 +69,7 @@ class W5500Test {
       String ready = lines.stream().filter(l -> l.startsWith("I/user.pub IP_READY")).findFirst().orElseThrow();
       assertThat(ready).matches("I/user.pub IP_READY 192\\.168\\.3\\.\\d+ " + ETH0);
       assertThat(lines).containsExactly("D/w5500 device no ready", "I/user.t false", "D/w5500 cs 8 irq 9 reset 10 link 255",
-          "I/user.t true 102A3B4C5D6E 12", "adapter index " + ETH0 + " is invalid!", "D/socket create fail", "I/user.t nil", "I/user.t 1 " + ETH0,
+          "I/user.t true 102A3B4C5D6E 12", "adapter index " + ETH0 + " is invalid!", "D/socket create fail", "I/user.t nil",
           "I/user.pub W5500_IND CABLE_INSERT", "D/W5500 network ready", ready,
           "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter " + ETH0 + " connect 127.0.0.1:" + echo.port() + " TCP",
           "I/user.cb a ON_LINE 0", "I/user.t online 5 在线",
@@ -78,6 +77,23 @@ class W5500Test {
           "I/user.pub W5500_IND CABLE_INSERT", "D/W5500 network ready", ready, "I/user.cb a EVENT -1",
           "D/socket connect to 127.0.0.1," + echo.port(), "D/net adapter " + ETH0 + " connect 127.0.0.1:" + echo.port() + " TCP",
           "I/user.cb b ON_LINE 0");
+    }
+  }
+
+  @Test
+  void bindingMakesEth0TheLastRegisteredAdapterWhichAFirmwareOf2025Shows() {
+    // the 2024 firmware has no socket.dft to show it (spec 2.22); an Air780E flashed with a later build does
+    String main = """
+        log.info("t", socket.dft())
+        w5500.init(0, 24000000, 8, 9, 10)
+        w5500.bind(socket.ETH0)
+        log.info("t", socket.ETH0, socket.dft())
+        os.exit(0)
+        """;
+    try (Emulation emu = Emulation.run(Emulation.builtOn("air780e", "Oct  1 2025 10:00:00"), Map.of("main.lua", main),
+        Device.CrashPolicy.STOP, 5000)) {
+      emu.awaitExit();
+      assertThat(emu.scriptLines()).containsExactly("I/user.t 1 1", "D/w5500 cs 8 irq 9 reset 10 link 255", "I/user.t 16 1 16");
     }
   }
 
