@@ -167,6 +167,34 @@ class SocketEventRoutingTest {
   }
 
   @Test
+  void dataReadBeforeItsEventCameWakesLibnetOnceAndThenItWaitsAgain() throws Exception {
+    // the upstream socket client demo's loop (rx, then libnet.wait) spun here once its rx had
+    // taken the echo before the EVENT came: the firmware clears the new-data flag on that read
+    assertThat(run("air780epm", """
+        local libnet = require "libnet"
+        local TASK = "client"
+        sys.taskInitEx(function()
+          sys.waitUntil("IP_READY")
+          local c = socket.create(nil, TASK)
+          socket.config(c)
+          log.info("t", "connect", libnet.connect(TASK, 0, c, "127.0.0.1", ECHO))
+          socket.tx(c, "abc")
+          repeat local _, n = socket.rx(c) until n > 0 -- the echo is there; its EVENT waits for this task to yield
+          local buf = zbuff.create(16)
+          log.info("t", "rx", socket.rx(c, buf), buf:toStr(0, buf:used()))
+          log.info("t", "wait", libnet.wait(TASK, 300, c)) -- the EVENT that announced the echo
+          log.info("t", "rx", socket.rx(c, buf))
+          log.info("t", "wait", libnet.wait(TASK, 300, c)) -- nothing new: it waits and times out
+          log.info("t", "flag", socket.wait(c))
+          os.exit(0)
+        end, TASK, function(msg) log.info("t", "not waited for", msg[1], msg[2]) end)
+        sys.run()
+        """)).containsExactly("D/user.libnet version -> 202607021200", "I/user.t connect true",
+        "I/user.t rx true abc", "I/user.t wait true true", "I/user.t rx true 0", "I/user.t wait true false",
+        "I/user.t flag true false");
+  }
+
+  @Test
   void libnetWaitsForTheWifiLinkThenConnectsAndClosesWithClosedZero() throws Exception {
     assertThat(run("air8101", """
         local libnet = require "libnet"

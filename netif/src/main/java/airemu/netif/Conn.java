@@ -101,6 +101,7 @@ abstract class Conn {
         data.release();
         return false;
       }
+      arrivedSinceRead = true;
       if (n == 0) {
         data.release(); // an empty datagram raises the event but leaves nothing to read
         return true;
@@ -115,6 +116,16 @@ abstract class Conn {
       }
       return true;
     }
+  }
+
+  /**
+   * Whether data arrived after the script's last read. The firmware flags new data
+   * ({@code new_rx_flag}) the moment lwIP hands it over and a read with a buffer clears it, so a
+   * read that comes between the arrival and the ctrl's {@link Ev#RX_NEW} message has already
+   * cleared the flag that message raises. Device thread.
+   */
+  final synchronized boolean arrivedSinceRead() {
+    return arrivedSinceRead;
   }
 
   /** Bytes waiting: all of them for TCP, the first datagram's for UDP. Device thread. */
@@ -134,6 +145,7 @@ abstract class Conn {
   final Taken take(int max, SocketCtrl.RxSink sink, boolean datagram) {
     Taken taken;
     synchronized (this) {
+      arrivedSinceRead = false;
       if (datagram) {
         Segment s = queue.poll();
         if (s == null) return new Taken(0, null);
@@ -242,6 +254,7 @@ abstract class Conn {
   private SocketCtrl owner; // null for an accepted client not yet given to a ctrl
   private final ArrayDeque<Segment> queue = new ArrayDeque<>();
   private int queued; // bytes in queue
+  private boolean arrivedSinceRead; // the firmware's new_rx_flag as the adapter sets it, see arrivedSinceRead()
   private boolean paused; // reading held (ReadGate.BUFFER) because the queue is full
   boolean closed; // closed by the ctrl: nothing more is posted or queued
   boolean severed; // the adapter's link went down: no traffic, no events

@@ -488,7 +488,17 @@ public final class SocketCtrl {
     return d;
   }
 
-  /** {@code network_default_statemachine}: the handler of the current state, then the result. */
+  /**
+   * A state handler's "not done" for new data: no result, but EVENT(0) goes out, as it does on
+   * the firmware for flagged data; unlike {@code newRx} it holds also when a read took the data
+   * before its message came.
+   */
+  private static final int RX_ANNOUNCED = 2;
+
+  /**
+   * {@code network_default_statemachine}: the handler of the current state (-1 failed, 0 done, a
+   * positive value not done), then the result.
+   */
   private NetDelivery machine(SocketMessage m) {
     boolean closing = state == DISCONNECTING && waitTarget == WAIT_OFF_LINE;
     int r = switch (state) {
@@ -502,7 +512,7 @@ public final class SocketCtrl {
       case DISCONNECTING -> disconnecting(m);
       default -> -1;
     };
-    if (r > 0) return newRx ? result(SocketEvents.EVENT, 0) : NetDelivery.NONE;
+    if (r > 0) return newRx || r == RX_ANNOUNCED ? result(SocketEvents.EVENT, 0) : NetDelivery.NONE;
     int event = closing && waitTarget == WAIT_NONE
         ? SocketEvents.CLOSED
         : SocketEvents.RESULT_BASE + (waitTarget == WAIT_NONE ? WAIT_EVENT : waitTarget);
@@ -632,8 +642,10 @@ public final class SocketCtrl {
         ackSize += m.param;
         return waitTarget == WAIT_TX_OK && ackSize == txSize ? 0 : 1;
       case RX_NEW:
-        newRx = true;
-        return waitTarget != WAIT_TX_OK ? 0 : 1;
+        // the event goes out either way, as it did the moment the data arrived; the flag only if
+        // no read has taken the data since (luat_network_adapter.c network_rx clears it)
+        newRx = conn.arrivedSinceRead();
+        return waitTarget != WAIT_TX_OK ? 0 : RX_ANNOUNCED;
       default:
         return 1;
     }
