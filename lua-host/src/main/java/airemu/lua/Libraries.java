@@ -12,7 +12,7 @@ import party.iroiro.luajava.Lua;
  */
 final class Libraries {
   /** Globals the prelude registers in {@code package.loaded}. */
-  static final List<String> NAMES = List.of("rtos", "os", "mcu", "json", "log", "io", "zbuff", "crypto", "socket", "uart",
+  static final List<String> NAMES = List.of("rtos", "os", "rtc", "mcu", "json", "log", "io", "zbuff", "crypto", "socket", "uart",
       "mobile", "wlan", "netdrv", "w5500");
 
   private Libraries() {}
@@ -21,6 +21,7 @@ final class Libraries {
     ArgError.install(fw.vm(), L); // before the prelude replaces debug: it names call sites
     RtosLib.install(fw, L);
     OsLib.install(fw, L);
+    RtcLib.install(fw, L);
     McuLib.install(fw, L);
     JsonLib.install(fw, L);
     StringLib.install(fw, L);

@@ -201,6 +201,11 @@ public final class LuaFirmware implements Firmware {
     return timezoneQuarters;
   }
 
+  /** {@code rtc.timezone(tz)}: what {@code os.date} applies from now on. */
+  void setTimezoneQuarters(int quarters) {
+    timezoneQuarters = quarters;
+  }
+
   /** A firmware (C-side) log line, {@code I/main text}, subject to {@code log.setLevel}. */
   void clog(char level, String tag, String text) {
     int n = switch (level) {

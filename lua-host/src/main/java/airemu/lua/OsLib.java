@@ -16,7 +16,7 @@ import party.iroiro.luajava.Lua;
 /**
  * {@code os} as the module has it: time from the device clock, {@code os.date} with the C89
  * conversions only and local time as UTC plus the module's timezone (whole hours, +8 unless the
- * network says otherwise), and file operations on the device's file system. {@code os.exit} is
+ * network or {@code rtc.timezone} says otherwise), and file operations on the device's file system. {@code os.exit} is
  * wired by the prelude: it ends the run, as on the PC simulator.
  */
 final class OsLib {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** rtos, os, mcu, json and the LuatOS string extensions, with the module's return values. */
+/** rtos, os, rtc, mcu, json and the LuatOS string extensions, with the module's return values. */
 class LibrariesTest {
 
   private static List<String> run(String board, String script) {
@@ -66,6 +66,30 @@ class LibrariesTest {
         "I/user.t false field 'day' missing in date table",
         "I/user.t 6.0000000000000 integer true",
         "I/user.t Mon Monday Jun June 10 06 06 162 06 13 AM 20 23 1 24 06/10/24 06:13:20 24 %");
+  }
+
+  @Test
+  void rtcSetsTheClockOsTimeReadsInUtcAndItsTimezoneMovesOnlyOsDate() {
+    assertThat(run("""
+        log.info("t", rtc.timezone(), require("rtc") == rtc)
+        log.info("t", rtc.set({year=2021, mon=8, day=31, hour=17, min=8, sec=43}))
+        local t = rtc.get()
+        log.info("t", t.year, t.mon, t.day, t.hour, t.min, t.sec >= 43 and t.sec < 50)
+        log.info("t", os.date("%Y-%m-%d %H:%M"), os.date("!%H:%M"), os.time() - 1630429723 < 7)
+        log.info("t", rtc.timezone(0), os.date("%H:%M"))
+        log.info("t", rtc.set(1652230554), os.time() - 1652230554 < 7, rtc.get().year)
+        log.info("t", rtc.set({year=2021, mon=2, day=29, hour=0, min=0, sec=0}), rtc.get().year)
+        log.info("t", rtc.set({year=2021, mon=2}))
+        log.info("t", rtc.set("x"), rtc.set(0), rtc.set(1 << 32), rtc.timezone("32"))
+        log.info("t", rtc.timerStart(0, {year=2030, mon=1, day=1, hour=0, min=0, sec=0}), rtc.timerStop(0))
+        log.info("t", pcall(function() rtc.setBaseYear(1800) end))
+        """)).containsExactly("I/user.t 32 true", "I/user.t true", "I/user.t 2021 8 31 17 8 true",
+        "I/user.t 2021-09-01 01:08 17:08 true", "I/user.t 0 17:08", "I/user.t true true 2022",
+        "W/rtc rtc time invalid day: 2021-2-29", "I/user.t false 2022",
+        "W/rtc rtc time miss day", "I/user.t",
+        "W/rtc rtc time need table or integer", "W/rtc rtc time invalid timestamp: 0",
+        "W/rtc rtc time invalid timestamp: 4294967296", "W/rtc rtc timezone invalid parameter type", "I/user.t false false false false",
+        "I/user.t false false", "W/rtc rtc invalid base year: 1800", "I/user.t false main.lua:12: invalid base year");
   }
 
   @Test
