@@ -201,6 +201,11 @@ public final class LuaFirmware implements Firmware {
     return timezoneQuarters;
   }
 
+  /** Sets the RTC to {@code epochMillis} now, as {@code rtc.set} does. */
+  void setWallMillis(long epochMillis) {
+    setRtc(epochMillis - device.clock().currentTimeMillis());
+  }
+
   /** {@code rtc.timezone(tz)}: what {@code os.date} applies from now on. */
   void setTimezoneQuarters(int quarters) {
     timezoneQuarters = quarters;

@@ -80,7 +80,7 @@ final class RtcLib {
           l.push(false);
           return 1;
         }
-        fw.setRtc(stamp * 1000 - fw.device().clock().currentTimeMillis());
+        fw.setWallMillis(stamp * 1000);
         l.push(true);
         return 1;
       }
@@ -98,7 +98,7 @@ final class RtcLib {
     }
     long seconds = LocalDateTime.of((int) v[0], (int) v[1], (int) v[2], (int) v[3], (int) v[4], (int) v[5])
         .toEpochSecond(ZoneOffset.UTC);
-    fw.setRtc(seconds * 1000 - fw.device().clock().currentTimeMillis());
+    fw.setWallMillis(seconds * 1000);
     l.push(true);
     return 1;
   }
